@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ksplice-format.h - the update format: the one definition shared by
+ * ksplice-create (which writes it) and the core module (which reads it).
+ *
+ * THE ARCHIVE
+ *
+ *   ksplice-<id>.tar.gz holds one directory, ksplice-<id>/, with:
+ *
+ *     contents                  "key value" lines, see below
+ *     ksplice_<id>_helper.ko    the helper module: pre code, for matching
+ *     ksplice_<id>_new.ko       the new-code module: the replacement code
+ *     patch                     the source patch the update was made from
+ *     description               one line of text for ksplice-view
+ *
+ *   contents has one "key value" pair a line, in this order:
+ *
+ *     format <KSPLICE_FORMAT_VERSION>
+ *     id <id>
+ *     kernel-release <uname -r of the target kernel>
+ *     build-id <GNU build id of the target vmlinux, hex, or "unknown">
+ *     helper ksplice_<id>_helper.ko
+ *     new ksplice_<id>_new.ko
+ *     function <object> <name>     (one line per replaced function)
+ *
+ *   <id> is 1 to 32 characters of [a-z0-9_]; the default is 8 random
+ *   characters of [a-z0-9].  Module names use '_' only, so the kernel
+ *   sees them under the same name as the file.
+ *
+ * THE TWO MODULES AND HOW AN UPDATE IS APPLIED
+ *
+ *   1. The helper is loaded first.  Its init calls
+ *      ksplice_register_helper().  The core creates
+ *      /sys/kernel/ksplice/<id>/ and runs run-pre matching at once: every
+ *      section (a function of the pre objects) is compared with the
+ *      running kernel's memory; sections flagged KSPLICE_SECT_REPLACED
+ *      must match exactly one candidate.  Matching fills in the value of
+ *      every symbol in the helper's table (see struct ksplice_symbol);
+ *      symbols that no relocation bound are then looked up in kallsyms.
+ *      A failure leaves the helper loaded, stage "preparing" and
+ *      abort_cause set (no_match, failed_to_find, ...): ksplice-apply
+ *      reads it, reports it and unloads the helper.
+ *
+ *   2. The new-code module is loaded.  Its relocations to exported
+ *      symbols are ordinary ELF relocations that the module loader
+ *      resolves.  Its relocations to everything else (static functions
+ *      and data, unexported globals) are left zero in the code and listed
+ *      in struct ksplice_new.relocs; the core writes them while the
+ *      module is being loaded, after the loader's own relocations and
+ *      before the loader processes the module's special sections
+ *      (alternatives, jump labels, static calls, ftrace sites), so that
+ *      those see final values.  The core finds the struct ksplice_new
+ *      through the section named KSPLICE_NEW_SECTION.  The module's init
+ *      then calls ksplice_register_new().
+ *
+ *   3. Writing "applied" to /sys/kernel/ksplice/<id>/stage applies the
+ *      update: the redirections are installed (ftrace, or a kprobe where
+ *      a function has no ftrace site), and then inside stop_machine every
+ *      task's stack is checked for addresses inside the replaced
+ *      functions; if none is found, all redirections turn on at once.
+ *      Otherwise the core waits and tries again, then aborts code_busy.
+ *      On success the helper can be unloaded; the new-code module is
+ *      pinned until the update is reversed.
+ *
+ *   4. Writing "reversed" to stage checks the stacks for addresses
+ *      inside the new-code module the same way, turns the redirections
+ *      off, removes them and unpins the module; unloading the new-code
+ *      module then removes /sys/kernel/ksplice/<id>/.
+ *
+ * SYSFS: /sys/kernel/ksplice/<id>/, root only
+ *
+ *   stage         preparing | applied | reversed; write "applied" or
+ *                 "reversed".  A write that fails returns an error and
+ *                 sets abort_cause.
+ *   abort_cause   none | no_match | code_busy | module_busy |
+ *                 failed_to_find | out_of_memory | call_failed |
+ *                 unexpected
+ *   abort_detail  one line saying what failed, for people
+ *   conflicts     for code_busy: one line a task: "<comm> <pid> <symbol>"
+ *   description   the update's description
+ *
+ * RELOCATIONS
+ *
+ *   Types are the ELF x86-64 relocation numbers.  For a record with
+ *   symbol S, addend A, and field address P, the field holds:
+ *
+ *     KSPLICE_R_64, KSPLICE_R_32, KSPLICE_R_32S   S + A
+ *     KSPLICE_R_PC32, KSPLICE_R_PLT32, KSPLICE_R_PC64   S + A - P
+ *
+ *   (4 bytes, 8 bytes for _64 and _PC64; _32S sign-extends.)  A reference
+ *   to a section symbol is turned by ksplice-create into a reference to a
+ *   named symbol of that section, with the addend adjusted, so every
+ *   symbol here has a name that kallsyms knows.  A reference to anonymous
+ *   read-only data (string literals, constant pools) has no symbol
+ *   (KSPLICE_NO_SYMBOL): matching skips the field without checking it,
+ *   and the new code carries its own copy of that data.
+ */
+#ifndef KSPLICE_FORMAT_H
+#define KSPLICE_FORMAT_H
+
+#define KSPLICE_FORMAT_VERSION	1
+
+/* The section of a new-code module that holds its struct ksplice_new. */
+#define KSPLICE_NEW_SECTION	".ksplice_new"
+
+#define KSPLICE_R_64		1
+#define KSPLICE_R_PC32		2
+#define KSPLICE_R_PLT32		4
+#define KSPLICE_R_32		10
+#define KSPLICE_R_32S		11
+#define KSPLICE_R_PC64		24
+
+#define KSPLICE_NO_SYMBOL	0xffffffffu
+
+struct module;
+
+/*
+ * A kernel symbol the update refers to, found by name.  The helper holds
+ * the table of every symbol the pre code or the new code refers to
+ * (except exported symbols that only the new code uses: the module loader
+ * resolves those).  A global name is looked up in kallsyms.  A local
+ * (static) name may be there several times: the candidate is the one
+ * that run-pre matching binds (the address decoded from a relocation of
+ * matched pre code, or the address of a matched function); if nothing
+ * binds it, it must be there exactly once.
+ */
+struct ksplice_symbol {
+	const char *name;	/* the kallsyms name */
+	const char *object;	/* object a local symbol belongs to, or NULL */
+	unsigned long flags;	/* KSPLICE_SYM_* */
+	unsigned long value;	/* written by the core: the running address */
+};
+
+#define KSPLICE_SYM_LOCAL	0x1	/* a static symbol */
+
+/*
+ * One relocation site.  In the helper, place is the offset of the field
+ * within its section; in the new-code module, place is the field's
+ * address (an ordinary relocation that the module loader resolves).
+ */
+struct ksplice_reloc {
+	unsigned long place;
+	long addend;
+	unsigned int symbol;	/* index in ksplice_helper.symbols */
+	unsigned int type;	/* KSPLICE_R_* */
+};
+
+/*
+ * A place in the pre code that the kernel rewrites at boot, so that the
+ * running bytes there legitimately differ from the compiled ones.
+ * offset and len cover the whole instruction(s) that may be rewritten
+ * (for a call or jump through a relocation: the opcode and the field).
+ */
+struct ksplice_rewrite {
+	unsigned int offset;
+	unsigned int len;
+	unsigned int kind;		/* KSPLICE_RW_* */
+	unsigned int repl_len;		/* KSPLICE_RW_ALTERNATIVE: length */
+	const unsigned char *repl;	/* ... and bytes of the replacement */
+};
+
+/* call __fentry__: a 5-byte NOP, or a call into ftrace */
+#define KSPLICE_RW_FENTRY	1
+/* jmp/jcc __x86_return_thunk: ret + int3 padding, or a jmp to a thunk */
+#define KSPLICE_RW_RETURN	2
+/* call/jmp/jcc __x86_indirect_thunk_<reg>: the thunk, or an indirect
+ * call/jmp through <reg> (maybe after lfence), padded */
+#define KSPLICE_RW_RETPOLINE	3
+/* .altinstructions: the original bytes, or the replacement + NOP padding */
+#define KSPLICE_RW_ALTERNATIVE	4
+/* .parainstructions: a call through pv_ops, or its patched form */
+#define KSPLICE_RW_PARAVIRT	5
+/* __jump_table: a 2- or 5-byte NOP or jmp */
+#define KSPLICE_RW_JUMP_LABEL	6
+/* .static_call_sites: call/jmp to the trampoline, to the target, or NOP */
+#define KSPLICE_RW_STATIC_CALL	7
+
+/* One function of the pre code (a "section" in Ksplice's words). */
+struct ksplice_section {
+	const char *name;		/* the function's kallsyms name */
+	const char *object;		/* the object file it was compiled in */
+	const unsigned char *code;	/* pre code, relocation fields zeroed */
+	unsigned long size;
+	const struct ksplice_reloc *relocs;	/* sorted by place */
+	unsigned int nr_relocs;
+	const struct ksplice_rewrite *rewrites;	/* sorted by offset */
+	unsigned int nr_rewrites;
+	unsigned int symbol;	/* this function in ksplice_helper.symbols */
+	unsigned int flags;	/* KSPLICE_SECT_* */
+};
+
+/*
+ * The update replaces this function (or it is the .cold part of one):
+ * it must match exactly one candidate, and no task may be inside it when
+ * the update is applied.
+ */
+#define KSPLICE_SECT_REPLACED	0x1
+
+struct ksplice_helper {
+	unsigned int format;		/* KSPLICE_FORMAT_VERSION */
+	const char *id;
+	const char *kernel_release;
+	struct ksplice_symbol *symbols;
+	unsigned int nr_symbols;
+	const struct ksplice_section *sections;
+	unsigned int nr_sections;
+	struct module *owner;		/* THIS_MODULE */
+};
+
+/* One function whose entry the update redirects to new code. */
+struct ksplice_patch {
+	unsigned int section;	/* the old function: ksplice_helper.sections */
+	void *new_code;		/* entry of the replacement */
+};
+
+struct ksplice_new {
+	unsigned int format;		/* KSPLICE_FORMAT_VERSION */
+	const char *id;
+	const char *kernel_release;
+	const char *description;
+	const struct ksplice_patch *patches;
+	unsigned int nr_patches;
+	const struct ksplice_reloc *relocs;	/* written by the core */
+	unsigned int nr_relocs;
+	struct module *owner;		/* THIS_MODULE */
+};
+
+/* Exported by the core (ksplice.ko). */
+int ksplice_register_helper(struct ksplice_helper *helper);
+void ksplice_unregister_helper(struct ksplice_helper *helper);
+int ksplice_register_new(struct ksplice_new *update);
+void ksplice_unregister_new(struct ksplice_new *update);
+
+#endif /* KSPLICE_FORMAT_H */
