@@ -63,7 +63,7 @@
  *      pinned until the update is reversed.
  *
  *   4. Writing "reversed" to stage checks the stacks for addresses
- *      inside the new-code module the same way, turns the redirections
+ *      inside the new code (struct ksplice_new.code) the same way, turns the redirections
  *      off, removes them and unpins the module; unloading the new-code
  *      module then removes /sys/kernel/ksplice/<id>/.
  *
@@ -76,7 +76,9 @@
  *                 failed_to_find | out_of_memory | call_failed |
  *                 unexpected
  *   abort_detail  one line saying what failed, for people
- *   conflicts     for code_busy: one line a task: "<comm> <pid> <symbol>"
+ *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
+ *                 where is the address as %pS prints it ("func+0x1d/0x90",
+ *                 followed by " [module]" for module code)
  *   description   the update's description
  *
  * RELOCATIONS
@@ -132,6 +134,13 @@ struct ksplice_symbol {
 };
 
 #define KSPLICE_SYM_LOCAL	0x1	/* a static symbol */
+/*
+ * The new code refers to it: it must be found, or the update aborts
+ * failed_to_find.  A symbol that only the pre code refers to is found if
+ * it can be, and otherwise left alone (its relocation fields are then
+ * checked only for landing on one of its kallsyms addresses).
+ */
+#define KSPLICE_SYM_NEEDED	0x2
 
 /*
  * One relocation site.  In the helper, place is the offset of the field
@@ -213,6 +222,16 @@ struct ksplice_patch {
 	void *new_code;		/* entry of the replacement */
 };
 
+/*
+ * A piece of the new code: a replacement function, the .cold part of one,
+ * or a compiler clone it calls.  No task may be inside any of them when
+ * the update is reversed.
+ */
+struct ksplice_code {
+	const void *start;
+	unsigned long size;
+};
+
 struct ksplice_new {
 	unsigned int format;		/* KSPLICE_FORMAT_VERSION */
 	const char *id;
@@ -220,6 +239,8 @@ struct ksplice_new {
 	const char *description;
 	const struct ksplice_patch *patches;
 	unsigned int nr_patches;
+	const struct ksplice_code *code;
+	unsigned int nr_code;
 	const struct ksplice_reloc *relocs;	/* written by the core */
 	unsigned int nr_relocs;
 	struct module *owner;		/* THIS_MODULE */

@@ -1,0 +1,220 @@
+# SPDX-License-Identifier: GPL-2.0
+# ksplice-lib.sh - functions shared by ksplice-apply, ksplice-undo and
+# ksplice-view.  POSIX sh (busybox ash).  Sourced, never run.
+#
+# Environment (mostly for tests):
+#   KSPLICE_SYSFS      root of sysfs (default /sys)
+#   KSPLICE_STATE_DIR  saved updates (default /var/lib/ksplice)
+#   KSPLICE_CORE       the core module file to insmod when not loaded
+#   KSPLICE_INSMOD, KSPLICE_RMMOD, KSPLICE_MODPROBE, KSPLICE_DMESG
+#                      the commands to use (default insmod, rmmod, ...)
+
+KS_SYSFS=${KSPLICE_SYSFS:-/sys}
+KS_UPDATES=$KS_SYSFS/kernel/ksplice
+KS_CORE_SYSFS=$KS_SYSFS/module/ksplice
+KS_STATE=${KSPLICE_STATE_DIR:-/var/lib/ksplice}
+KS_INSMOD=${KSPLICE_INSMOD:-insmod}
+KS_RMMOD=${KSPLICE_RMMOD:-rmmod}
+KS_MODPROBE=${KSPLICE_MODPROBE:-modprobe}
+KS_DMESG=${KSPLICE_DMESG:-dmesg}
+KS_FORMAT=1
+KS_RAW_ERRORS=0
+
+# ks_error TEXT: an error message on stderr.
+ks_error()
+{
+	printf '%s: %s\n' "$KS_PROG" "$*" >&2
+}
+
+# ks_die TEXT: report an error and exit 1 (the EXIT trap cleans up).
+ks_die()
+{
+	ks_error "$*"
+	exit 1
+}
+
+# ks_usage_error TEXT: a command line problem; exit 2.
+ks_usage_error()
+{
+	ks_error "$*"
+	printf "Try '%s --help' for more information.\n" "$KS_PROG" >&2
+	exit 2
+}
+
+# ks_need_root: the sysfs files and module loading are root only.
+ks_need_root()
+{
+	if [ "$KS_SYSFS" = /sys ] && [ "$(id -u)" != 0 ]; then
+		ks_die "must be run as root"
+	fi
+}
+
+# ks_valid_id ID: succeed if ID is a well-formed update id.
+ks_valid_id()
+{
+	case $1 in
+	'' | *[!a-z0-9_]*) return 1 ;;
+	esac
+	[ "${#1}" -le 32 ]
+}
+
+# ks_read FILE: the first line of FILE, or nothing.
+ks_read()
+{
+	local line=
+
+	[ -r "$1" ] && IFS= read -r line <"$1"
+	printf '%s\n' "$line"
+}
+
+# ks_write FILE VALUE: write VALUE to a sysfs file; fail if the kernel
+# refuses it.
+ks_write()
+{
+	printf '%s\n' "$2" 2>/dev/null >"$1"
+}
+
+# ks_contents_get FILE KEY: the value of the first "KEY value" line.
+ks_contents_get()
+{
+	awk -v key="$2" '$1 == key { sub(/^[^ ]+ /, ""); print; exit }' "$1"
+}
+
+# ks_notes_build_id FILE: the GNU build id in an ELF notes blob such as
+# /sys/kernel/notes, as hex; nothing when there is none.
+ks_notes_build_id()
+{
+	[ -r "$1" ] || return 0
+	od -An -v -tx1 "$1" 2>/dev/null | awk '
+	{ for (i = 1; i <= NF; i++) b[n++] = $i }
+	function hex(s,    v, i) {
+		v = 0
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	function word(at) {
+		return hex(b[at + 3] b[at + 2] b[at + 1] b[at])
+	}
+	END {
+		at = 0
+		while (at + 12 <= n) {
+			namesz = word(at); descsz = word(at + 4); type = word(at + 8)
+			name = at + 12
+			desc = name + int((namesz + 3) / 4) * 4
+			if (type == 3 && namesz == 4 && b[name] b[name + 1] b[name + 2] == "474e55") {
+				for (i = 0; i < descsz; i++)
+					printf "%s", b[desc + i]
+				printf "\n"
+				exit
+			}
+			at = desc + int((descsz + 3) / 4) * 4
+		}
+	}'
+}
+
+# ks_cause_text CAUSE ACTION: Ksplice's words for an abort cause; ACTION
+# is "upgrade" or "undo".
+ks_cause_text()
+{
+	local why
+
+	case $1 in
+	no_match)
+		why="the code being replaced differs from the running kernel (the update was made from a different source tree)" ;;
+	code_busy)
+		why="Ksplice has been unable to find a moment when no thread is running the code being replaced" ;;
+	module_busy)
+		why="a module the update changes or depends on is busy being loaded or unloaded" ;;
+	failed_to_find)
+		why="it could not find a symbol the update needs in the running kernel" ;;
+	out_of_memory)
+		why="the kernel ran out of memory" ;;
+	call_failed)
+		why="a call into the kernel failed" ;;
+	unexpected)
+		why="of an unexpected error" ;;
+	*)
+		printf 'Ksplice has aborted the %s (abort cause "%s").\n' "$2" "$1"
+		return ;;
+	esac
+	printf 'Ksplice has aborted the %s because %s.\n' "$2" "$why"
+}
+
+# ks_print_conflicts FILE: the tasks of a conflicts file, in words.  A
+# line is "<comm> <pid> <symbol>"; comm may hold spaces and so may the
+# symbol ("func+0x1/0x10 [module]"): the pid is the last all-digit word
+# before the symbol.
+ks_print_conflicts()
+{
+	[ -r "$1" ] || return 0
+	awk '
+	NF == 0 { next }
+	{
+		p = 0
+		for (i = NF - 1; i >= 2; i--)
+			if ($i ~ /^[0-9]+$/) {
+				p = i
+				break
+			}
+		if (!p) {
+			print "  " $0
+			next
+		}
+		comm = $1
+		for (i = 2; i < p; i++)
+			comm = comm " " $i
+		sym = $(p + 1)
+		for (i = p + 2; i <= NF; i++)
+			sym = sym " " $i
+		printf "  %s (pid %s) is running %s\n", comm, $p, sym
+	}' "$1"
+}
+
+# ks_report_abort ID ACTION [FALLBACK]: report why the update ID stopped,
+# from its abort_cause, abort_detail and conflicts, on stderr.  FALLBACK
+# is said when the kernel recorded no cause.
+ks_report_abort()
+{
+	local dir="$KS_UPDATES/$1" cause detail
+
+	cause=$(ks_read "$dir/abort_cause")
+	detail=$(ks_read "$dir/abort_detail")
+	if [ -z "$cause" ] || [ "$cause" = none ]; then
+		[ "$KS_RAW_ERRORS" = 1 ] && echo unexpected >&2
+		printf '%s\n' "${3:-Ksplice has aborted the $2 for an unknown reason.}" >&2
+		[ -n "$detail" ] && printf '%s\n' "$detail" >&2
+		return 0
+	fi
+	[ "$KS_RAW_ERRORS" = 1 ] && printf '%s\n' "$cause" >&2
+	ks_cause_text "$cause" "$2" >&2
+	if [ "$cause" = code_busy ]; then
+		ks_print_conflicts "$dir/conflicts" >&2
+	fi
+	[ -n "$detail" ] && printf '%s\n' "$detail" >&2
+	return 0
+}
+
+# ks_module_loaded NAME: succeed if module NAME is loaded.
+ks_module_loaded()
+{
+	[ -d "$KS_SYSFS/module/$1" ]
+}
+
+# ks_rmmod NAME: unload a module, saying so if it fails.
+ks_rmmod()
+{
+	local out
+
+	if ! out=$("$KS_RMMOD" "$1" 2>&1); then
+		ks_error "could not unload $1: $out"
+		return 1
+	fi
+	return 0
+}
+
+# ks_stage ID: the stage of a loaded update, or nothing.
+ks_stage()
+{
+	ks_read "$KS_UPDATES/$1/stage"
+}

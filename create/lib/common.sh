@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# common.sh - messages, errors and command running for ksplice-create.
+# Sourced by ksplice-create; expects $PROG and $VERBOSE.
+
+# Exit codes, documented in ksplice-create --help.
+readonly EXIT_OK=0
+readonly EXIT_ERROR=1
+readonly EXIT_USAGE=2
+readonly EXIT_NO_APPLY=3
+readonly EXIT_BUILD=4
+readonly EXIT_NO_CHANGES=5
+readonly EXIT_UNSUPPORTED=6
+
+# say TEXT...: announce a step on stdout.
+say()
+{
+	printf '%s\n' "$*"
+}
+
+# debug TEXT...: print only with -v.
+debug()
+{
+	if [ "${VERBOSE:-0}" -ge 1 ]; then
+		printf '%s\n' "$*"
+	fi
+}
+
+# warn TEXT...: a warning on stderr.
+warn()
+{
+	printf '%s: warning: %s\n' "$PROG" "$*" >&2
+}
+
+# die CODE TEXT...: report an error on stderr and exit with CODE.
+die()
+{
+	local code=$1
+
+	shift
+	printf '%s: error: %s\n' "$PROG" "$*" >&2
+	exit "$code"
+}
+
+# usage_error TEXT...: a command line problem.
+usage_error()
+{
+	printf '%s: %s\n' "$PROG" "$*" >&2
+	printf "Try '%s --help' for more information.\n" "$PROG" >&2
+	exit "$EXIT_USAGE"
+}
+
+# show_cmd CMD...: with -v, print a command the way a shell would read it.
+show_cmd()
+{
+	if [ "${VERBOSE:-0}" -ge 1 ]; then
+		printf '+'
+		printf ' %q' "$@"
+		printf '\n'
+	fi
+}
+
+# run CMD...: run a command, printing it with -v.
+run()
+{
+	show_cmd "$@"
+	"$@"
+}
+
+# run_logged LOG CMD...: run a command with its output in LOG; with -v the
+# output is also shown as it comes.  Returns the command's status.
+run_logged()
+{
+	local log=$1
+
+	shift
+	# A shell function announces its own commands.
+	declare -F "$1" >/dev/null || show_cmd "$@"
+	if [ "${VERBOSE:-0}" -ge 1 ]; then
+		"$@" 2>&1 | tee "$log"
+		return "${PIPESTATUS[0]}"
+	fi
+	"$@" >"$log" 2>&1
+}
+
+# show_build_errors LOG: the useful part of a failed build's output: the
+# compiler's diagnostics, without make's directory chatter.
+show_build_errors()
+{
+	local log=$1
+
+	grep -v -e '^make\(\[[0-9]*\]\)\?: \(Entering\|Leaving\) directory' \
+		-e '^  [A-Z][A-Z_]* ' \
+		"$log" | tail -n 60 >&2
+}
+
+# sha256_of FILE: the hex sha256 of a file.
+sha256_of()
+{
+	sha256sum "$1" | cut -d' ' -f1
+}
+
+# sha256_text TEXT: the hex sha256 of a string.
+sha256_text()
+{
+	printf '%s' "$1" | sha256sum | cut -d' ' -f1
+}

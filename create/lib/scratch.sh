@@ -1,0 +1,125 @@
+# SPDX-License-Identifier: GPL-2.0
+# scratch.sh - the scratch copy of the kernel source that ksplice-create
+# builds in.  There is one per source tree and configuration, prepared
+# once and cached; the user's tree is never written.
+#
+# $KSPLICE_CACHE/scratch/<hash>/
+#   tree/      the copy ("make olddefconfig prepare" done)
+#   prepared   stamp: the copy is complete
+#   touched    "src PATH" / "obj PATH" lines: what this run may change
+#   lock       flock(1) lock held for a whole run
+#   source     the source tree the copy was made from (for people)
+
+# Build outputs not copied from the user's tree.
+SCRATCH_EXCLUDES=(
+	--exclude=/.git --exclude='*.o' --exclude='*.ko' --exclude='*.a'
+	--exclude='.*.cmd' --exclude='*.mod' --exclude='*.mod.c'
+	--exclude='*.order' --exclude=/Module.symvers --exclude=/vmlinux
+	--exclude='/vmlinux.*' --exclude=/System.map --exclude='.tmp_*'
+	--exclude='*.orig' --exclude='*.rej'
+)
+
+# scratch_make ARGS...: make in the scratch tree, with the target's release
+# so that UTS_RELEASE is the running kernel's.
+scratch_make()
+{
+	local args=(-C "$SCRATCH_TREE")
+
+	if [ -n "$KERNEL_RELEASE" ]; then
+		args+=("KERNELRELEASE=$KERNEL_RELEASE")
+	fi
+	run make "${args[@]}" "$@"
+}
+
+# scratch_open SOURCE CONFIG: select the scratch for SOURCE and CONFIG,
+# take its lock (fd 9), restore it if a previous run left it dirty, and
+# prepare it if it is new.  Sets SCRATCH_DIR and SCRATCH_TREE.
+scratch_open()
+{
+	local source=$1 config=$2 key
+
+	key=$(sha256_text "$source
+$(sha256_of "$config")")
+	SCRATCH_DIR=$KSPLICE_CACHE/scratch/${key:0:16}
+	SCRATCH_TREE=$SCRATCH_DIR/tree
+	mkdir -p "$SCRATCH_DIR" ||
+		die "$EXIT_ERROR" "cannot create $SCRATCH_DIR"
+	exec 9>"$SCRATCH_DIR/lock"
+	if ! flock -n 9; then
+		say "Waiting for another ksplice-create using $SCRATCH_DIR..."
+		flock 9 || die "$EXIT_ERROR" "cannot lock $SCRATCH_DIR/lock"
+	fi
+	SCRATCH_LOCKED=1
+	debug "Scratch copy: $SCRATCH_TREE"
+	if [ -f "$SCRATCH_DIR/prepared" ]; then
+		scratch_restore "$source"
+	else
+		scratch_prepare "$source" "$config"
+	fi
+}
+
+# scratch_prepare SOURCE CONFIG: make the copy from nothing.
+scratch_prepare()
+{
+	local source=$1 config=$2 log=$SCRATCH_DIR/prepare.log
+
+	say "Preparing scratch copy of $source (once per source tree and config)..."
+	rm -rf "$SCRATCH_TREE" "$SCRATCH_DIR/touched"
+	mkdir -p "$SCRATCH_TREE"
+	printf '%s\n' "$source" >"$SCRATCH_DIR/source"
+	run rsync -a "${SCRATCH_EXCLUDES[@]}" "$source/" "$SCRATCH_TREE/" ||
+		die "$EXIT_ERROR" "cannot copy $source to $SCRATCH_TREE"
+	run cp "$config" "$SCRATCH_TREE/.config" ||
+		die "$EXIT_ERROR" "cannot copy $config"
+	if ! run_logged "$log" scratch_make -j"$JOBS" olddefconfig prepare; then
+		show_build_errors "$log"
+		die "$EXIT_ERROR" "preparing the scratch copy failed (log: $log)"
+	fi
+	touch "$SCRATCH_DIR/prepared"
+}
+
+# scratch_restore SOURCE: put back every file a previous run touched, so
+# that the copy equals SOURCE again.
+scratch_restore()
+{
+	local source=$1 list=$SCRATCH_DIR/touched kind path
+
+	[ -s "$list" ] || return 0
+	debug "Restoring the scratch copy"
+	while read -r kind path; do
+		[ -n "$path" ] || continue
+		if [ "$kind" = src ] && [ -e "$source/$path" ]; then
+			cp -p -- "$source/$path" "$SCRATCH_TREE/$path" ||
+				die "$EXIT_ERROR" "cannot restore $SCRATCH_TREE/$path"
+		else
+			rm -f -- "$SCRATCH_TREE/$path"
+		fi
+	done <"$list"
+	rm -f "$list"
+}
+
+# scratch_touch KIND PATH...: record files this run is about to change,
+# before changing them, so that a crash leaves them listed.
+scratch_touch()
+{
+	local kind=$1 path
+
+	shift
+	for path in "$@"; do
+		printf '%s %s\n' "$kind" "$path" >>"$SCRATCH_DIR/touched"
+	done
+	sync "$SCRATCH_DIR/touched" 2>/dev/null || true
+}
+
+# scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch.
+scratch_build_objects()
+{
+	local log=$1 obj
+
+	shift
+	for obj in "$@"; do
+		rm -f -- "$SCRATCH_TREE/$obj"
+	done
+	run_logged "$log" scratch_make -j"$JOBS" \
+		KCFLAGS="-ffunction-sections -fdata-sections" "$@"
+}

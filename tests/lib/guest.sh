@@ -1,0 +1,71 @@
+# shellcheck shell=sh
+# Guest-side helpers (busybox ash) for the update tests.  Sourced by the
+# scripts that tests/vm/update-*.t run in the VM.
+
+fail()
+{
+	echo "FAIL: $*"
+	exit 1
+}
+
+step()
+{
+	echo "== $*"
+}
+
+# first_line FILE: the first line of FILE
+first_line()
+{
+	head -n 1 "$1"
+}
+
+# expect_prefix FILE PREFIX: FILE's first line starts with PREFIX
+expect_prefix()
+{
+	_line=$(first_line "$1")
+	case "$_line" in
+	"$2"*) ;;
+	*) fail "$1 starts with '$_line', expected '$2...'" ;;
+	esac
+}
+
+# wait_asleep PID FUNCTION: wait until task PID sleeps in FUNCTION
+# (polls its state and wchan; gives up after about 20 s).
+wait_asleep()
+{
+	_n=0
+	while [ $_n -lt 200 ]; do
+		_state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
+		_wchan=$(cat "/proc/$1/wchan" 2>/dev/null)
+		[ "$_state" = S ] && [ "$_wchan" = "$2" ] && return 0
+		_n=$((_n + 1))
+		sleep 0.1
+	done
+	fail "task $1 never slept in $2 (state '$_state', wchan '$_wchan')"
+}
+
+# expect_nothing_loaded ID: no module and no sysfs entry of update ID left
+expect_nothing_loaded()
+{
+	[ -e "/sys/kernel/ksplice/$1" ] && fail "/sys/kernel/ksplice/$1 left behind"
+	if grep -q "^ksplice_$1_" /proc/modules; then
+		fail "module of update $1 left loaded: $(grep "^ksplice_$1_" /proc/modules)"
+	fi
+	return 0
+}
+
+# expect_fail_with CODE OUTFILE COMMAND...: COMMAND fails, and with
+# --raw-errors its first line on stderr is CODE; all output in OUTFILE
+expect_fail_with()
+{
+	_code=$1 _out=$2
+	shift 2
+	if "$@" >"$_out" 2>"$_out.err"; then
+		cat "$_out" "$_out.err"
+		fail "'$*' succeeded, expected $_code"
+	fi
+	cat "$_out" "$_out.err"
+	_first=$(head -n 1 "$_out.err")
+	[ "$_first" = "$_code" ] || fail "'$*' failed with '$_first', expected $_code"
+	cat "$_out.err" >>"$_out"
+}

@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# ksplice-create rejects bad command lines and unsupported patches with
+# the documented exit codes, before building anything.
+. "$(dirname "$0")/create-fake-tree.sh"
+
+P=$T/ok.patch
+printf -- '--- a/fs/proc/version.c\n+++ b/fs/proc/version.c\n@@ -1,3 +1,3 @@\n 1\n-2\n+two\n 3\n' >"$P"
+
+create --help
+[ "$STATUS" = 0 ] && grep -q "^Exit status:" "$T/out" || fail "--help"
+create
+expect 2 "no KERNEL_SOURCE" "no arguments"
+create --config="$CFG" "$SRC"
+expect 2 "no patch given" "no patch"
+create --patch="$P" --diffext=new --config="$CFG" "$SRC"
+expect 2 "not both" "both --patch and --diffext"
+create --patch "$T/missing.patch" --config="$CFG" "$SRC"
+expect 2 "cannot read the patch" "missing patch"
+create --patch="$P" --id=Bad-Id --config="$CFG" "$SRC"
+expect 2 "bad id 'Bad-Id'" "bad id"
+create --patch="$P" --id="$(printf 'a%.0s' $(seq 33))" --config="$CFG" "$SRC"
+expect 2 "bad id" "id too long"
+create --patch="$P" --frobnicate --config="$CFG" "$SRC"
+expect 2 "unknown option" "unknown option"
+create --patch="$P" --config="$CFG" "$T"
+expect 2 "does not look like a Linux kernel source tree" "not a kernel tree"
+create --patch="$P" --config="$T/nonexistent" "$SRC"
+expect 2 "not a directory" "bad --config"
+
+# An existing archive of that id is never overwritten.
+mkdir -p "$T/run" && echo old >"$T/run/ksplice-dup.tar.gz"
+create --patch="$P" --id=dup --config="$CFG" "$SRC"
+expect 2 "already exists" "existing archive"
+[ "$(cat "$T/run/ksplice-dup.tar.gz")" = old ] || fail "archive overwritten"
+
+# Unsupported files: exit 6, naming the file.
+printf -- '--- a/include/linux/kernel.h\n+++ b/include/linux/kernel.h\n@@ -0,0 +1 @@\n+x\n' >"$T/h.patch"
+create --patch="$T/h.patch" --config="$CFG" "$SRC"
+expect 6 "changes to include/linux/kernel.h are not supported yet: only .c files" "header patch"
+printf -- '--- /dev/null\n+++ b/fs/proc/new.c\n@@ -0,0 +1 @@\n+x\n' >"$T/new.patch"
+create --patch="$T/new.patch" --config="$CFG" "$SRC"
+expect 6 "adds fs/proc/new.c" "new file"
+printf 'just text\n' >"$T/empty.patch"
+create --patch="$T/empty.patch" --config="$CFG" "$SRC"
+expect 2 "changes no file" "patch without files"
+
+# --diffext with no companion files.
+create --diffext=new --config="$CFG" "$SRC"
+expect 2 "no file in .* ends in .new" "diffext without files"
+
+grep -q "objdiff stub ran" "$T/err" && fail "got as far as objdiff"
+[ ! -e "$T/cache/scratch" ] || fail "a scratch copy was made"
+[ "$(seq 1 40)" = "$(cat "$SRC/fs/proc/version.c")" ] || fail "source modified"
+exit 0

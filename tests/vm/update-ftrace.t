@@ -1,0 +1,39 @@
+#!/bin/bash
+# The function tracer is on (tracing vfs_read) while an update is applied
+# and undone; then the replaced function itself is traced while applied.
+# ftrace keeps working and its records are consistent afterwards: no hook
+# is left on the replaced function.
+set -euo pipefail
+. "$KSPLICE_ROOT/tests/lib/update.sh"
+
+update=$(make_update version "$KSPLICE_ROOT/tests/patches/version.patch")
+guest=$KSPLICE_TEST_TMP/guest.sh
+cat >"$guest" <<GUEST
+. $KSPLICE_ROOT/tests/lib/guest.sh
+T=/sys/kernel/tracing
+echo vfs_read >\$T/set_ftrace_filter || fail "cannot filter on vfs_read"
+echo function >\$T/current_tracer || fail "cannot start the function tracer"
+
+step "apply and undo under the function tracer"
+ksplice-apply $update || fail "ksplice-apply failed"
+expect_prefix /proc/version "Ksplice version "
+grep -q '^version_proc_show' \$T/enabled_functions || fail "no ftrace hook on version_proc_show"
+ksplice-undo version || fail "ksplice-undo failed"
+expect_prefix /proc/version "Linux version "
+grep -q '^vfs_read' \$T/trace || fail "the tracer recorded no vfs_read"
+
+step "trace the replaced function itself while applied"
+ksplice-apply $update || fail "second ksplice-apply failed"
+echo version_proc_show >>\$T/set_ftrace_filter
+echo >\$T/trace
+expect_prefix /proc/version "Ksplice version "
+grep -q 'version_proc_show' \$T/trace || fail "tracing the replaced function recorded nothing"
+ksplice-undo version || fail "second ksplice-undo failed"
+expect_prefix /proc/version "Linux version "
+echo nop >\$T/current_tracer
+echo >\$T/set_ftrace_filter
+grep -q '^version_proc_show' \$T/enabled_functions && fail "a hook on version_proc_show was left behind"
+expect_nothing_loaded version
+echo "all good"
+GUEST
+run_guest "$guest"
