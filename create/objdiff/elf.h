@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * elf.h - the libbfd layer: an object file as sections, symbols and
+ * relocations sorted by offset.
+ */
+#ifndef OBJDIFF_ELF_H
+#define OBJDIFF_ELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Relocation types of x86-64 (ELF numbers). */
+#define R_64		1
+#define R_PC32		2
+#define R_PLT32		4
+#define R_32		10
+#define R_32S		11
+#define R_PC64		24
+
+/* ELF symbol types and bindings that matter here. */
+#define ST_NOTYPE	0
+#define ST_OBJECT	1
+#define ST_FUNC		2
+#define ST_SECTION	3
+#define ST_FILE		4
+#define SB_LOCAL	0
+#define SB_GLOBAL	1
+#define SB_WEAK		2
+
+struct kobj;
+struct ksec;
+
+struct ksym {
+	const char *name;
+	struct ksec *sec;		/* NULL: undefined */
+	unsigned long value;
+	unsigned long size;
+	unsigned char type;		/* ST_* */
+	unsigned char bind;		/* SB_* */
+};
+
+struct krel {
+	unsigned long off;
+	unsigned int type;		/* R_* */
+	struct ksym *sym;
+	long addend;
+};
+
+struct ksec {
+	struct kobj *obj;
+	const char *name;
+	unsigned long size;
+	unsigned char *data;		/* zeroes for NOBITS */
+	bool nobits;
+	bool alloc;
+	bool writable;
+	bool code;
+	bool merge;
+	bool strings;
+	unsigned long entsize;
+	unsigned int align_pow;
+	struct krel *rels;		/* sorted by off */
+	size_t nrels;
+	struct ksym **syms;		/* named symbols, sorted by value */
+	size_t nsyms;
+};
+
+struct kobj {
+	const char *name;		/* path in the kernel tree */
+	const char *path;		/* file read */
+	struct ksec *secs;
+	size_t nsecs;
+	struct ksym *syms;
+	size_t nsyms;
+};
+
+/* Load an object; exits with status 1 and a message on failure. */
+struct kobj *obj_load(const char *path, const char *name);
+
+struct ksec *sec_find(const struct kobj *obj, const char *name);
+struct ksym *sym_find(const struct kobj *obj, const char *name);
+
+/* Relocations of sec with offset in [start, end): *first and count. */
+size_t rels_in(const struct ksec *sec, unsigned long start,
+	       unsigned long end, size_t *first);
+
+/* Size of the field a relocation of this type writes; 0 if unknown. */
+unsigned int rel_size(unsigned int type);
+bool rel_is_pcrel(unsigned int type);
+const char *rel_name(unsigned int type);
+
+bool sec_is_init(const struct ksec *sec);
+bool sec_is_noinstr(const struct ksec *sec);
+bool sym_is_func(const struct ksym *sym);
+bool sym_is_data(const struct ksym *sym);
+
+/* The named FUNC/OBJECT symbol of sec containing off, or NULL. */
+struct ksym *sym_containing(const struct ksec *sec, unsigned long off);
+
+#endif /* OBJDIFF_ELF_H */

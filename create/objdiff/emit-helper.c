@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * emit-helper.c - the helper module's source: the pre code of every
+ * function of the touched objects, with relocation and rewrite records,
+ * and the table of every symbol the update refers to.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "special.h"
+#include "target.h"
+
+struct hsym {
+	const char *name;
+	const char *object;		/* NULL: global */
+};
+
+static struct hsym *hsyms;
+static size_t nr_hsyms, cap_hsyms;
+static struct strset hsym_index;
+
+unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym)
+{
+	bool local = sym->bind == SB_LOCAL && sym->sec;
+	char *key = xasprintf("%s%c%s", sym->name, local ? '@' : '*',
+			      local ? op->name : "");
+	int i = strset_get(&hsym_index, key);
+
+	if (i < 0) {
+		grow(&hsyms, &cap_hsyms, nr_hsyms + 1, sizeof(*hsyms));
+		hsyms[nr_hsyms].name = sym->name;
+		hsyms[nr_hsyms].object = local ? op->name : NULL;
+		i = nr_hsyms++;
+		strset_put(&hsym_index, key, i);
+	}
+	free(key);
+	return i;
+}
+
+const char *ksplice_rel_macro(unsigned int type)
+{
+	switch (type) {
+	case R_64:
+		return "KSPLICE_R_64";
+	case R_PC32:
+		return "KSPLICE_R_PC32";
+	case R_PLT32:
+		return "KSPLICE_R_PLT32";
+	case R_32:
+		return "KSPLICE_R_32";
+	case R_32S:
+		return "KSPLICE_R_32S";
+	case R_PC64:
+		return "KSPLICE_R_PC64";
+	}
+	return NULL;
+}
+
+static bool helper_wants(const struct unit *u)
+{
+	return !sec_is_init(u->sec);
+}
+
+void helper_number_sections(struct update_info *up)
+{
+	size_t i, k;
+	int n = 0;
+
+	for (i = 0; i < up->nops; i++) {
+		struct objpair *op = &up->ops[i];
+
+		for (k = 0; k < op->npre; k++)
+			if (helper_wants(&op->pre_units[k]))
+				op->pre_units[k].helper_idx = n++;
+	}
+}
+
+static void put_bytes(FILE *f, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(f, "%s0x%02x,%s", i % 12 ? " " : "\t", p[i],
+			i % 12 == 11 || i == n - 1 ? "\n" : "");
+}
+
+static void check_type(const struct objpair *op, const struct unit *u,
+		       const struct krel *r)
+{
+	if (!ksplice_rel_macro(r->type))
+		fatal(EXIT_ERROR, "%s: function %s: unsupported relocation type %u at offset 0x%lx",
+		      op->name, u->name, r->type, r->off - u->start);
+}
+
+static void emit_code(FILE *f, struct objpair *op, struct unit *u)
+{
+	unsigned char *code = xmalloc(u->size);
+	size_t first, n, i;
+
+	memcpy(code, u->sec->data + u->start, u->size);
+	n = rels_in(u->sec, u->start, u->start + u->size, &first);
+	for (i = first; i < first + n; i++) {
+		const struct krel *r = &u->sec->rels[i];
+		unsigned long off = r->off - u->start, b;
+
+		check_type(op, u, r);
+		for (b = 0; b < rel_size(r->type) && off + b < u->size; b++)
+			code[off + b] = 0;
+	}
+	fprintf(f, "static const unsigned char code_%d[] = {\n",
+		u->helper_idx);
+	put_bytes(f, code, u->size);
+	fputs("};\n\n", f);
+	free(code);
+}
+
+static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
+{
+	size_t first, n, i;
+
+	n = rels_in(u->sec, u->start, u->start + u->size, &first);
+	if (!n)
+		return 0;
+	fprintf(f, "static const struct ksplice_reloc relocs_%d[] = {\n",
+		u->helper_idx);
+	for (i = first; i < first + n; i++) {
+		const struct krel *r = &u->sec->rels[i];
+		struct target t;
+		unsigned int sym = NO_SYMBOL;
+		long addend = r->addend;
+
+		target_resolve(r, true, &t);
+		if (t.sym) {
+			sym = helper_symbol(op, t.sym);
+			addend = t.addend;
+		}
+		fprintf(f, "\t{ .place = 0x%lx, .addend = %ld, .symbol = ",
+			r->off - u->start, addend);
+		if (sym == NO_SYMBOL)
+			fputs("KSPLICE_NO_SYMBOL", f);
+		else
+			fprintf(f, "%u", sym);
+		fprintf(f, ", .type = %s },\n", ksplice_rel_macro(r->type));
+	}
+	fputs("};\n\n", f);
+	return n;
+}
+
+static size_t emit_rewrites(FILE *f, struct objpair *op, struct unit *u)
+{
+	struct rewrite *rw;
+	size_t n = rewrites_for(op, u, &rw), i;
+
+	for (i = 0; i < n; i++) {
+		if (!rw[i].repl)
+			continue;
+		fprintf(f, "static const unsigned char repl_%d_%zu[] = {\n",
+			u->helper_idx, i);
+		if (rw[i].repl_len)
+			put_bytes(f, rw[i].repl, rw[i].repl_len);
+		else
+			fputs("\t0\n", f);
+		fputs("};\n\n", f);
+	}
+	if (n) {
+		fprintf(f, "static const struct ksplice_rewrite rewrites_%d[] = {\n",
+			u->helper_idx);
+		for (i = 0; i < n; i++) {
+			fprintf(f, "\t{ .offset = 0x%x, .len = %u, .kind = %u",
+				rw[i].offset, rw[i].len, rw[i].kind);
+			if (rw[i].repl)
+				fprintf(f, ", .repl_len = %u, .repl = repl_%d_%zu",
+					rw[i].repl_len, u->helper_idx, i);
+			fputs(" },\n", f);
+		}
+		fputs("};\n\n", f);
+	}
+	for (i = 0; i < n; i++)
+		free(rw[i].repl);
+	free(rw);
+	return n;
+}
+
+static void emit_section_entry(FILE *f, struct objpair *op, struct unit *u,
+			       size_t nrel, size_t nrw)
+{
+	fputs("\t{\n\t\t.name = \"", f);
+	put_c_string(f, u->name);
+	fputs("\",\n\t\t.object = \"", f);
+	put_c_string(f, op->name);
+	fprintf(f, "\",\n\t\t.code = code_%d,\n\t\t.size = %lu,\n",
+		u->helper_idx, u->size);
+	if (nrel)
+		fprintf(f, "\t\t.relocs = relocs_%d,\n\t\t.nr_relocs = %zu,\n",
+			u->helper_idx, nrel);
+	if (nrw)
+		fprintf(f, "\t\t.rewrites = rewrites_%d,\n\t\t.nr_rewrites = %zu,\n",
+			u->helper_idx, nrw);
+	fprintf(f, "\t\t.symbol = %u,\n", helper_symbol(op, u->sym));
+	fprintf(f, "\t\t.flags = %s,\n\t},\n",
+		u->replaced ? "KSPLICE_SECT_REPLACED" : "0");
+}
+
+static void emit_symbols(FILE *f)
+{
+	size_t i;
+
+	fputs("static struct ksplice_symbol symbols[] = {\n", f);
+	for (i = 0; i < nr_hsyms; i++) {
+		fputs("\t{ .name = \"", f);
+		put_c_string(f, hsyms[i].name);
+		if (hsyms[i].object) {
+			fputs("\", .object = \"", f);
+			put_c_string(f, hsyms[i].object);
+			fputs("\", .flags = KSPLICE_SYM_LOCAL },", f);
+		} else {
+			fputs("\" },", f);
+		}
+		fprintf(f, "\t/* %zu */\n", i);
+	}
+	fputs("};\n\n", f);
+}
+
+static void put_string_field(FILE *f, const char *field, const char *s)
+{
+	fprintf(f, "\t.%s = \"", field);
+	put_c_string(f, s);
+	fputs("\",\n", f);
+}
+
+void emit_helper(struct update_info *up, FILE *f)
+{
+	size_t *nrel, *nrw, total = 0, i, k, j = 0;
+	FILE *body = tmpfile();
+	int c;
+
+	if (!body)
+		fatal(EXIT_ERROR, "cannot create a temporary file");
+	for (i = 0; i < up->nops; i++)
+		total += up->ops[i].npre;
+	nrel = xcalloc(total, sizeof(*nrel));
+	nrw = xcalloc(total, sizeof(*nrw));
+	for (i = 0; i < up->nops; i++) {
+		struct objpair *op = &up->ops[i];
+
+		for (k = 0; k < op->npre; k++) {
+			struct unit *u = &op->pre_units[k];
+
+			if (u->helper_idx < 0)
+				continue;
+			emit_code(body, op, u);
+			nrel[u->helper_idx] = emit_relocs(body, op, u);
+			nrw[u->helper_idx] = emit_rewrites(body, op, u);
+			j++;
+		}
+	}
+	fputs("static const struct ksplice_section sections[] = {\n", body);
+	for (i = 0; i < up->nops; i++) {
+		struct objpair *op = &up->ops[i];
+
+		for (k = 0; k < op->npre; k++) {
+			struct unit *u = &op->pre_units[k];
+
+			if (u->helper_idx >= 0)
+				emit_section_entry(body, op, u,
+						   nrel[u->helper_idx],
+						   nrw[u->helper_idx]);
+		}
+	}
+	fputs("};\n\n", body);
+
+	fputs("// SPDX-License-Identifier: GPL-2.0\n"
+	      "/* Generated by ksplice-objdiff: the update's helper module. */\n"
+	      "#include <linux/module.h>\n"
+	      "#include \"ksplice-format.h\"\n\n", f);
+	emit_symbols(f);
+	rewind(body);
+	while ((c = getc(body)) != EOF)
+		putc(c, f);
+	fclose(body);
+	fputs("static struct ksplice_helper helper = {\n"
+	      "\t.format = KSPLICE_FORMAT_VERSION,\n", f);
+	put_string_field(f, "id", up->id);
+	put_string_field(f, "kernel_release", up->release);
+	fprintf(f, "\t.symbols = symbols,\n\t.nr_symbols = ARRAY_SIZE(symbols),\n"
+		"\t.sections = sections,\n\t.nr_sections = %zu,\n"
+		"\t.owner = THIS_MODULE,\n};\n\n", j);
+	fputs("static int __init ksplice_helper_init(void)\n{\n"
+	      "\treturn ksplice_register_helper(&helper);\n}\n\n"
+	      "static void __exit ksplice_helper_exit(void)\n{\n"
+	      "\tksplice_unregister_helper(&helper);\n}\n\n"
+	      "module_init(ksplice_helper_init);\n"
+	      "module_exit(ksplice_helper_exit);\n"
+	      "MODULE_LICENSE(\"GPL\");\n", f);
+	free(nrel);
+	free(nrw);
+}

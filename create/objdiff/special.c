@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * special.c - special-section tables and boot-time rewrites.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "special.h"
+#include "util.h"
+
+/* Kinds, as in ksplice-format.h */
+#define RW_FENTRY	1
+#define RW_RETURN	2
+#define RW_RETPOLINE	3
+#define RW_ALTERNATIVE	4
+#define RW_PARAVIRT	5
+#define RW_JUMP_LABEL	6
+#define RW_STATIC_CALL	7
+
+const struct special specials[] = {
+	{ "__ex_table", 12, NULL, 0, false },
+	{ "__jump_table", 16, NULL, 0, false },
+	{ ".static_call_sites", 8, NULL, 0, false },
+	{ ".altinstructions", 12, NULL, 0, false },
+	{ ".parainstructions", 16, NULL, 0, false },
+	{ ".retpoline_sites", 4, NULL, 0, false },
+	{ ".return_sites", 4, NULL, 0, false },
+	{ "__mcount_loc", 8, NULL, 0, false },
+	{ "__bug_table", 12, NULL, 0, false },
+	{ ".orc_unwind_ip", 4, ".orc_unwind", 6, true },
+};
+
+const size_t nr_specials = ARRAY_SIZE(specials);
+
+const struct special *special_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nr_specials; i++)
+		if (!strcmp(specials[i].name, name))
+			return &specials[i];
+	return NULL;
+}
+
+bool sec_is_dropped(const char *name)
+{
+	return starts_with(name, ".discard") || starts_with(name, ".note") ||
+	       !strcmp(name, ".comment") || starts_with(name, ".debug") ||
+	       !strcmp(name, ".static_call.text") ||
+	       !strcmp(name, ".orc_unwind");
+}
+
+bool rel_place(const struct krel *r, struct ksec **sec, unsigned long *off)
+{
+	if (!r->sym->sec)
+		return false;
+	*sec = r->sym->sec;
+	*off = r->sym->value + r->addend;
+	return true;
+}
+
+struct unit *special_entry_unit(const struct ksec *sec,
+				const struct special *sp, size_t i,
+				struct unit *units, size_t n)
+{
+	unsigned long start = i * sp->entsize, off;
+	struct ksec *site;
+	size_t first;
+
+	if (!rels_in(sec, start, start + sp->entsize, &first))
+		return NULL;
+	if (!rel_place(&sec->rels[first], &site, &off))
+		return NULL;
+	return unit_at(units, n, site, off, sp->end_ok);
+}
+
+struct rw_list {
+	struct rewrite *v;
+	size_t n;
+	size_t cap;
+};
+
+static void rw_add(struct rw_list *l, unsigned long off, unsigned int len,
+		   unsigned int kind)
+{
+	struct rewrite *w;
+
+	grow(&l->v, &l->cap, l->n + 1, sizeof(*l->v));
+	w = &l->v[l->n++];
+	memset(w, 0, sizeof(*w));
+	w->offset = off;
+	w->len = len;
+	w->kind = kind;
+}
+
+/* call/jmp/jcc through a relocation at field offset off */
+static void branch_rewrite(struct rw_list *l, const unsigned char *code,
+			   unsigned long off, unsigned int kind)
+{
+	if (off >= 2 && code[off - 2] == 0x0f &&
+	    (code[off - 1] & 0xf0) == 0x80)
+		rw_add(l, off - 2, 6, kind);
+	else if (off >= 1)
+		rw_add(l, off - 1, 5, kind);
+}
+
+static void reloc_rewrites(struct unit *u, struct rw_list *l)
+{
+	const unsigned char *code = u->sec->data + u->start;
+	size_t first, n, i;
+
+	n = rels_in(u->sec, u->start, u->start + u->size, &first);
+	for (i = first; i < first + n; i++) {
+		const struct krel *r = &u->sec->rels[i];
+		const char *name = r->sym->name;
+		unsigned long off = r->off - u->start;
+
+		if (r->sym->sec || !rel_is_pcrel(r->type))
+			continue;
+		if (!strcmp(name, "__fentry__") && off >= 1)
+			rw_add(l, off - 1, 5, RW_FENTRY);
+		else if (!strcmp(name, "__x86_return_thunk"))
+			branch_rewrite(l, code, off, RW_RETURN);
+		else if (starts_with(name, "__x86_indirect_thunk_"))
+			branch_rewrite(l, code, off, RW_RETPOLINE);
+	}
+}
+
+static unsigned int jump_label_len(const unsigned char *p, unsigned long left)
+{
+	static const unsigned char nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
+
+	if (left >= 5 && (p[0] == 0xe9 || !memcmp(p, nop5, 5)))
+		return 5;
+	if (left >= 2 && (p[0] == 0xeb || (p[0] == 0x66 && p[1] == 0x90)))
+		return 2;
+	return left >= 5 ? 5 : left;
+}
+
+static unsigned char *alt_repl(struct kobj *obj, const struct ksec *alt,
+			       size_t i, unsigned int len)
+{
+	struct ksec *rs;
+	unsigned long roff;
+	unsigned char *repl;
+	size_t first, n, k;
+
+	n = rels_in(alt, i * 12 + 4, i * 12 + 8, &first);
+	if (!n || !rel_place(&alt->rels[first], &rs, &roff) ||
+	    roff + len > rs->size)
+		fatal(EXIT_ERROR, "%s: .altinstructions entry %zu: bad replacement",
+		      obj->path, i);
+	repl = xmalloc(len ? len : 1);
+	memcpy(repl, rs->data + roff, len);
+	n = rels_in(rs, roff, roff + len, &first);
+	for (k = first; k < first + n; k++) {
+		const struct krel *r = &rs->rels[k];
+		unsigned long o = r->off - roff, b;
+
+		for (b = 0; b < rel_size(r->type) && o + b < len; b++)
+			repl[o + b] = 0;
+	}
+	return repl;
+}
+
+static void table_rewrites(struct objpair *op, struct unit *u,
+			   const char *name, struct rw_list *l)
+{
+	const struct special *sp = special_find(name);
+	struct ksec *sec = sec_find(op->pre, name);
+	const unsigned char *code = u->sec->data + u->start;
+	size_t i;
+
+	if (!sec || !sp)
+		return;
+	for (i = 0; i < sec->size / sp->entsize; i++) {
+		const unsigned char *e = sec->data + i * sp->entsize;
+		size_t first;
+		unsigned long off;
+		struct ksec *site;
+
+		if (!rels_in(sec, i * sp->entsize, i * sp->entsize + 1, &first) ||
+		    !rel_place(&sec->rels[first], &site, &off) ||
+		    site != u->sec || off < u->start ||
+		    off >= u->start + u->size)
+			continue;
+		off -= u->start;
+		if (!strcmp(name, "__jump_table")) {
+			rw_add(l, off, jump_label_len(code + off,
+						      u->size - off),
+			       RW_JUMP_LABEL);
+		} else if (!strcmp(name, ".static_call_sites")) {
+			rw_add(l, off, 5, RW_STATIC_CALL);
+		} else if (!strcmp(name, ".parainstructions")) {
+			rw_add(l, off, e[9], RW_PARAVIRT);
+		} else if (!strcmp(name, ".altinstructions")) {
+			rw_add(l, off, e[10], RW_ALTERNATIVE);
+			l->v[l->n - 1].repl_len = e[11];
+			l->v[l->n - 1].repl = alt_repl(op->pre, sec, i, e[11]);
+		}
+	}
+}
+
+static int cmp_rw(const void *a, const void *b)
+{
+	const struct rewrite *x = a, *y = b;
+
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return y->len - x->len;
+}
+
+/* Sort; where windows overlap keep one covering both, of the larger kind. */
+static void merge_rewrites(struct rw_list *l, unsigned long size)
+{
+	size_t i, out = 0;
+
+	qsort(l->v, l->n, sizeof(*l->v), cmp_rw);
+	for (i = 0; i < l->n; i++) {
+		struct rewrite *w = &l->v[i];
+
+		if (w->offset + w->len > size)
+			w->len = size - w->offset;
+		if (out) {
+			struct rewrite *p = &l->v[out - 1];
+			unsigned int end = p->offset + p->len;
+
+			if (w->offset < end) {
+				unsigned int wend = w->offset + w->len;
+
+				if (w->len > p->len) {
+					unsigned int off = p->offset;
+
+					free(p->repl);
+					*p = *w;
+					p->offset = off;
+				} else {
+					free(w->repl);
+				}
+				p->len = (wend > end ? wend : end) - p->offset;
+				continue;
+			}
+		}
+		l->v[out++] = *w;
+	}
+	l->n = out;
+}
+
+size_t rewrites_for(struct objpair *op, struct unit *u, struct rewrite **out)
+{
+	static const char * const tables[] = {
+		"__jump_table", ".static_call_sites", ".parainstructions",
+		".altinstructions",
+	};
+	struct rw_list l = { NULL, 0, 0 };
+	size_t i;
+
+	reloc_rewrites(u, &l);
+	for (i = 0; i < ARRAY_SIZE(tables); i++)
+		table_rewrites(op, u, tables[i], &l);
+	merge_rewrites(&l, u->size);
+	*out = l.v;
+	return l.n;
+}

@@ -1,0 +1,57 @@
+#!/bin/bash
+# ksplice-objdiff: the generated helper.c, new-desc.c and new-code.S build
+# as real modules against the target's headers (build only, never loaded).
+. "$(dirname "$0")/objdiff/lib.sh"
+
+KDIR=${KSPLICE_KDIR:-/lib/modules/6.1.0-56-cloud-amd64/build}
+[ -f "$KDIR/Makefile" ] || { echo "no kernel build tree at $KDIR"; exit 77; }
+
+compile body
+compile string
+out=$T/mod.out
+mkdir -p "$out"
+{
+	echo "test/body.o $T/body-pre.o $T/body-post.o -"
+	echo "test/string.o $T/string-pre.o $T/string-post.o -"
+} >"$T/mod.manifest"
+printf 'a "quoted" description\\ with ?? odd\tbytes\n' >"$T/description"
+rc=0
+"$OBJDIFF" --id modtest --release 6.1.0-56-cloud-amd64 \
+	--description-file "$T/description" --symvers "$T/Module.symvers" \
+	--out "$out" "$T/mod.manifest" >"$out/stdout" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { cat "$out/stdout"; fail "objdiff exit $rc"; }
+[ "$(wc -l <"$out/changes")" = 2 ] || fail "expected two changes"
+
+# the core's exports, for modpost
+printf '0x00000000\t%s\tksplice\tEXPORT_SYMBOL_GPL\t\n' \
+	ksplice_register_helper ksplice_unregister_helper \
+	ksplice_register_new ksplice_unregister_new >"$T/core.symvers"
+
+mkdir -p "$T/new" "$T/helper"
+cp "$out/new-code.S" "$out/new-desc.c" "$KSPLICE_ROOT/ksplice-core/ksplice-format.h" "$T/new/"
+cp "$out/helper.c" "$T/helper/ksplice_modtest_helper.c"
+cp "$KSPLICE_ROOT/ksplice-core/ksplice-format.h" "$T/helper/"
+cat >"$T/new/Kbuild" <<'KB'
+obj-m := ksplice_modtest_new.o
+ksplice_modtest_new-y := new-desc.o new-code.o
+OBJECT_FILES_NON_STANDARD_new-code.o := y
+KB
+echo 'obj-m := ksplice_modtest_helper.o' >"$T/helper/Kbuild"
+for m in new helper; do
+	make -C "$KDIR" M="$T/$m" KBUILD_EXTRA_SYMBOLS="$T/core.symvers" \
+		modules >"$T/$m.log" 2>&1 ||
+		{ cat "$T/$m.log"; fail "module build of $m failed"; }
+	if grep -E "warning|WARNING|error" "$T/$m.log"; then
+		fail "module build of $m warned"
+	fi
+done
+ko=$T/new/ksplice_modtest_new.ko
+[ -f "$ko" ] && [ -f "$T/helper/ksplice_modtest_helper.ko" ] || fail "no .ko"
+# the new code: exported callee relocated normally, others left to records
+objdump -dr "$ko" | grep -q 'R_X86_64_PLT32.*kstrtoint' ||
+	fail "no relocation to kstrtoint in the new module"
+if objdump -dr "$ko" | grep -q 'R_X86_64_PLT32.*ext_call'; then
+	fail "unexported ext_call must be a record, not a relocation"
+fi
+objdump -h "$ko" | grep -q ' \.ksplice_new ' || fail "no .ksplice_new section"
+exit 0

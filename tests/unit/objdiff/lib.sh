@@ -1,0 +1,55 @@
+# shellcheck shell=bash
+# Common setup for tests/unit/objdiff-*.t: compile pre/post pairs of the
+# small C files in this directory and run ksplice-objdiff on them.
+
+KSPLICE_ROOT=${KSPLICE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)}
+SRC=$KSPLICE_ROOT/tests/unit/objdiff
+OBJDIFF=$KSPLICE_ROOT/create/ksplice-objdiff
+if [ -n "${KSPLICE_TEST_TMP:-}" ]; then
+	T=$KSPLICE_TEST_TMP
+else
+	T=$(mktemp -d)
+	trap 'rm -rf "$T"' EXIT
+fi
+CFLAGS_OBJ="-O2 -ffunction-sections -fdata-sections -fno-pic -mcmodel=kernel -fno-asynchronous-unwind-tables -c"
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# Build the differ if needed.
+make -s -C "$KSPLICE_ROOT/create" ksplice-objdiff >/dev/null ||
+	fail "cannot build ksplice-objdiff"
+
+# A Module.symvers with a few vmlinux exports.
+printf '0x00000000\t_printk\tvmlinux\tEXPORT_SYMBOL\t\n0x00000000\tkstrtoint\tvmlinux\tEXPORT_SYMBOL\t\n' >"$T/Module.symvers"
+echo "test update" >"$T/description"
+
+# compile NAME: NAME-pre.c and NAME-post.c to $T/NAME-pre.o, $T/NAME-post.o
+compile() {
+	gcc $CFLAGS_OBJ -o "$T/$1-pre.o" "$SRC/$1-pre.c" || fail "gcc $1-pre.c"
+	gcc $CFLAGS_OBJ -o "$T/$1-post.o" "$SRC/$1-post.c" || fail "gcc $1-post.c"
+}
+
+# objdiff NAME [LINEMAP]: run the differ; status in $rc, output in
+# $T/NAME.out/{stdout,stderr,changes,...}
+objdiff() {
+	local out=$T/$1.out
+	rm -rf "$out"
+	mkdir -p "$out"
+	echo "test/$1.o $T/$1-pre.o $T/$1-post.o ${2:--}" >"$T/$1.manifest"
+	rc=0
+	"$OBJDIFF" -v --id test_1 --release 6.1.0-test \
+		--description-file "$T/description" \
+		--symvers "$T/Module.symvers" --out "$out" \
+		"$T/$1.manifest" >"$out/stdout" 2>"$out/stderr" || rc=$?
+}
+
+show() {
+	local out=$T/$1.out
+	echo "--- status $rc; stdout:"; cat "$out/stdout"
+	echo "--- stderr:"; cat "$out/stderr"
+	[ -f "$out/changes" ] && { echo "--- changes:"; cat "$out/changes"; }
+	true
+}

@@ -1,0 +1,4 @@
+int old_one(int x)
+{
+	return x + 1;
+}
