@@ -14,6 +14,7 @@
 struct hsym {
 	const char *name;
 	const char *object;		/* NULL: global */
+	bool needed;			/* the new code refers to it */
 };
 
 static struct hsym *hsyms;
@@ -35,6 +36,15 @@ unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym)
 		strset_put(&hsym_index, key, i);
 	}
 	free(key);
+	return i;
+}
+
+unsigned int helper_symbol_needed(const struct objpair *op,
+				  const struct ksym *sym)
+{
+	unsigned int i = helper_symbol(op, sym);
+
+	hsyms[i].needed = true;
 	return i;
 }
 
@@ -213,10 +223,15 @@ static void emit_symbols(FILE *f)
 		if (hsyms[i].object) {
 			fputs("\", .object = \"", f);
 			put_c_string(f, hsyms[i].object);
-			fputs("\", .flags = KSPLICE_SYM_LOCAL },", f);
-		} else {
-			fputs("\" },", f);
 		}
+		fputs("\"", f);
+		if (hsyms[i].object && hsyms[i].needed)
+			fputs(", .flags = KSPLICE_SYM_LOCAL | KSPLICE_SYM_NEEDED", f);
+		else if (hsyms[i].object)
+			fputs(", .flags = KSPLICE_SYM_LOCAL", f);
+		else if (hsyms[i].needed)
+			fputs(", .flags = KSPLICE_SYM_NEEDED", f);
+		fputs(" },", f);
 		fprintf(f, "\t/* %zu */\n", i);
 	}
 	fputs("};\n\n", f);

@@ -156,7 +156,7 @@ static void emit_range(struct new_state *st, FILE *f, struct objpair *op,
 
 			target_resolve(r, in_code, &t);
 			add_record(st, label, label_off + r->off - start,
-				   t.addend, helper_symbol(op, t.sym),
+				   t.addend, helper_symbol_needed(op, t.sym),
 				   r->type);
 		}
 		free(where);
@@ -328,6 +328,23 @@ static void name_units(struct new_state *st, bool final)
 	}
 }
 
+/* Every piece of new code, for the stack check of an undo. */
+static void emit_code_ranges(struct update_info *up, FILE *f)
+{
+	size_t i, k;
+
+	fputs("static const struct ksplice_code code[] = {\n", f);
+	for (i = 0; i < up->nops; i++)
+		for (k = 0; k < up->ops[i].npost; k++) {
+			struct unit *u = &up->ops[i].post_units[k];
+
+			if (u->include)
+				fprintf(f, "\t{ .start = __ksplice_f%d, .size = 0x%lx },\t/* %s */\n",
+					u->newid, u->size, u->name);
+		}
+	fputs("};\n\n", f);
+}
+
 static void emit_desc(struct new_state *st, FILE *f)
 {
 	struct update_info *up = st->up;
@@ -342,7 +359,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 			struct unit *u = &up->ops[i].post_units[k];
 			char *label;
 
-			if (!u->include || !u->match || u->parent)
+			if (!u->include)
 				continue;
 			label = xasprintf("__ksplice_f%d", u->newid);
 			strset_put(&st->labels, label, 1);
@@ -379,6 +396,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 		}
 	}
 	fputs("};\n\n", f);
+	emit_code_ranges(up, f);
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);
@@ -388,6 +406,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 	put_c_string(f, up->description);
 	fprintf(f, "\",\n\t.patches = patches,\n\t.nr_patches = %zu,\n",
 		npatches);
+	fputs("\t.code = code,\n\t.nr_code = ARRAY_SIZE(code),\n", f);
 	if (st->nrecs)
 		fputs("\t.relocs = relocs,\n\t.nr_relocs = ARRAY_SIZE(relocs),\n",
 		      f);

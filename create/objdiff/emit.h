@@ -23,6 +23,9 @@ struct update_info {
 
 /* The helper's symbol table: index of sym of op, added if new. */
 unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym);
+/* The same, and marks the symbol KSPLICE_SYM_NEEDED (new code uses it). */
+unsigned int helper_symbol_needed(const struct objpair *op,
+				  const struct ksym *sym);
 
 /* Number the pre units that become helper sections. */
 void helper_number_sections(struct update_info *up);
