@@ -32,6 +32,7 @@ unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym)
 		grow(&hsyms, &cap_hsyms, nr_hsyms + 1, sizeof(*hsyms));
 		hsyms[nr_hsyms].name = sym->name;
 		hsyms[nr_hsyms].object = local ? op->name : NULL;
+		hsyms[nr_hsyms].needed = false;
 		i = nr_hsyms++;
 		strset_put(&hsym_index, key, i);
 	}

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Applying and reversing an update.
+ *
+ *   preparing --apply--> applied --reverse--> reversed
+ *
+ * Both transitions install or keep the redirections and switch them all
+ * at one instant inside stop_machine(), once no task's stack holds an
+ * address in the code being left (the replaced functions when applying,
+ * the new code when reversing).  A busy stack makes the
+ * switch wait retry_delay_ms and try again, max_tries times in all.
+ * The caller holds ksplice_mutex.
+ */
+#define pr_fmt(fmt) "ksplice: " fmt
+
+#include <linux/delay.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/stop_machine.h>
+
+#include "core.h"
+
+static int ksplice_switch_cb(void *data)
+{
+	struct ksplice_update *update = data;
+
+	if (ksplice_stack_scan(update))
+		return -EBUSY;
+	WRITE_ONCE(update->active, update->scan_activate);
+	return 0;
+}
+
+/* Turn the redirections on or off once the ranges are not in use. */
+static int ksplice_switch(struct ksplice_update *update,
+			  const struct ksplice_range *ranges,
+			  unsigned int nr_ranges, bool activate)
+{
+	unsigned int try;
+	int ret;
+
+	update->scan_ranges = ranges;
+	update->scan_nr_ranges = nr_ranges;
+	update->scan_activate = activate;
+	update->scan_skip_old = activate;
+	update->scan_skip_new = !activate && !preempt_model_preemptible();
+	for (try = 1; ; try++) {
+		ret = stop_machine(ksplice_switch_cb, update, NULL);
+		if (ret != -EBUSY || try >= ksplice_max_tries)
+			break;
+		if (ksplice_debug)
+			pr_info("%s: %u tasks busy, try %u of %u\n", update->id,
+				update->nr_conflicts, try, ksplice_max_tries);
+		msleep(ksplice_retry_delay_ms);
+	}
+	return ret;
+}
+
+/* conflicts: "<comm> <pid> <symbol+off/size>" a line. */
+static void ksplice_report_busy(struct ksplice_update *update,
+				unsigned int tries)
+{
+	unsigned int i, nr = min_t(unsigned int, update->nr_conflicts,
+				   KSPLICE_MAX_CONFLICTS);
+	struct ksplice_conflict *c;
+	size_t len = 0;
+	char *text;
+
+	kfree(update->conflicts_text);
+	update->conflicts_text = NULL;
+	text = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	if (text) {
+		text[0] = '\0';
+		for (i = 0; i < nr; i++) {
+			c = &update->conflicts[i];
+			len += scnprintf(text + len, PAGE_SIZE - len,
+					 "%s %d %pS\n", c->comm, c->pid,
+					 (void *)c->addr);
+		}
+		if (update->nr_conflicts > nr)
+			scnprintf(text + len, PAGE_SIZE - len,
+				  "(%u more tasks)\n",
+				  update->nr_conflicts - nr);
+		update->conflicts_text = text;
+	}
+	c = &update->conflicts[0];
+	ksplice_set_cause(update, KSPLICE_CODE_BUSY,
+			  "%u tasks still in the code after %u tries, e.g. %s %d at %pS",
+			  update->nr_conflicts, tries, c->comm, c->pid,
+			  (void *)c->addr);
+}
+
+static void ksplice_switch_failed(struct ksplice_update *update, int ret)
+{
+	if (ret == -EBUSY)
+		ksplice_report_busy(update, max(ksplice_max_tries, 1U));
+	else
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+				  "stop_machine failed: %d", ret);
+}
+
+/* The applied update that already replaces one of ours, if any. */
+static struct ksplice_update *
+ksplice_replaced_by_other(struct ksplice_update *update, const char **name)
+{
+	struct ksplice_update *other;
+	unsigned int i, j;
+
+	list_for_each_entry(other, &ksplice_updates, list) {
+		if (other == update || other->stage != KSPLICE_STAGE_APPLIED)
+			continue;
+		for (i = 0; i < update->nr_funcs; i++) {
+			for (j = 0; j < other->nr_funcs; j++) {
+				if (update->funcs[i].old_addr ==
+				    other->funcs[j].old_addr) {
+					*name = update->funcs[i].name;
+					return other;
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+static int ksplice_apply_refused(struct ksplice_update *update)
+{
+	const char *why;
+
+	if (update->stage != KSPLICE_STAGE_PREPARING)
+		why = update->stage == KSPLICE_STAGE_APPLIED ?
+			"already applied" : "already reversed";
+	else if (!update->matched)
+		why = "run-pre matching did not succeed";
+	else
+		why = "the new-code module is not loaded";
+	if (update->cause == KSPLICE_OK)
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+				  "cannot apply: %s", why);
+	return -EINVAL;
+}
+
+int ksplice_apply(struct ksplice_update *update)
+{
+	struct ksplice_update *other;
+	const char *name;
+	int ret;
+
+	if (update->stage != KSPLICE_STAGE_PREPARING || !update->matched ||
+	    !update->new)
+		return ksplice_apply_refused(update);
+	other = ksplice_replaced_by_other(update, &name);
+	if (other) {
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+				  "%s is already replaced by update %s",
+				  name, other->id);
+		return -EBUSY;
+	}
+	ksplice_clear_cause(update);
+	if (!try_module_get(update->new_mod)) {
+		ksplice_set_cause(update, KSPLICE_MODULE_BUSY,
+				  "%s is being unloaded",
+				  module_name(update->new_mod));
+		return -EBUSY;
+	}
+
+	ret = ksplice_redirect_install(update);
+	if (ret)
+		goto put;
+	ret = ksplice_switch(update, update->ranges, update->nr_ranges, true);
+	if (ret) {
+		ksplice_redirect_remove(update);
+		ksplice_switch_failed(update, ret);
+		goto put;
+	}
+	update->pinned = true;
+	update->stage = KSPLICE_STAGE_APPLIED;
+	pr_info("%s: applied (%u functions)\n", update->id, update->nr_funcs);
+	return 0;
+put:
+	module_put(update->new_mod);
+	return ret;
+}
+
+int ksplice_reverse(struct ksplice_update *update)
+{
+	const struct ksplice_range *ranges = update->new_ranges;
+	unsigned int nr_ranges = update->nr_new_ranges;
+	struct ksplice_range text;
+	int ret;
+
+	if (update->stage != KSPLICE_STAGE_APPLIED) {
+		if (update->cause == KSPLICE_OK)
+			ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+					  "cannot reverse: not applied");
+		return -EINVAL;
+	}
+	ksplice_clear_cause(update);
+	if (!nr_ranges) {
+		/* No list of the new code: all the module's text. */
+		text.start = (unsigned long)update->new_mod->core_layout.base;
+		text.size = update->new_mod->core_layout.text_size;
+		ranges = &text;
+		nr_ranges = 1;
+	}
+	ret = ksplice_switch(update, ranges, nr_ranges, false);
+	if (ret) {
+		ksplice_switch_failed(update, ret);
+		return ret;
+	}
+	ksplice_redirect_remove(update);
+	update->pinned = false;
+	module_put(update->new_mod);
+	update->stage = KSPLICE_STAGE_REVERSED;
+	pr_info("%s: reversed\n", update->id);
+	return 0;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internal declarations of the ksplice core module.
+ */
+#ifndef KSPLICE_CORE_H
+#define KSPLICE_CORE_H
+
+#include <linux/ftrace.h>
+#include <linux/kobject.h>
+#include <linux/kprobes.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "ksplice-format.h"
+
+#define KSPLICE_ID_MAX		32
+#define KSPLICE_DETAIL_LEN	256
+#define KSPLICE_MAX_CONFLICTS	32
+
+enum ksplice_stage {
+	KSPLICE_STAGE_PREPARING,
+	KSPLICE_STAGE_APPLIED,
+	KSPLICE_STAGE_REVERSED,
+};
+
+enum ksplice_cause {
+	KSPLICE_OK,
+	KSPLICE_NO_MATCH,
+	KSPLICE_CODE_BUSY,
+	KSPLICE_MODULE_BUSY,
+	KSPLICE_FAILED_TO_FIND,
+	KSPLICE_OUT_OF_MEMORY,
+	KSPLICE_CALL_FAILED,
+	KSPLICE_UNEXPECTED,
+};
+
+/* One redirected function: everything apply and undo need, core-owned. */
+struct ksplice_func {
+	struct ksplice_update *update;
+	char *name;
+	unsigned long old_addr;
+	unsigned long new_addr;
+	bool use_ftrace;
+	bool installed;
+	struct ftrace_ops ops;
+	struct kprobe kp;
+};
+
+/* An address range that no task may be executing in when switching. */
+struct ksplice_range {
+	unsigned long start;
+	unsigned long size;
+};
+
+struct ksplice_conflict {
+	char comm[TASK_COMM_LEN];
+	pid_t pid;
+	unsigned long addr;
+};
+
+struct ksplice_update {
+	struct list_head list;		/* ksplice_updates, under both locks */
+	struct kobject kobj;
+	char id[KSPLICE_ID_MAX + 1];
+	bool dead;			/* unlinked, sysfs going away */
+
+	enum ksplice_stage stage;
+	enum ksplice_cause cause;
+	char detail[KSPLICE_DETAIL_LEN];
+	char *conflicts_text;		/* kmalloc'd, or NULL */
+
+	struct ksplice_helper *helper;	/* NULL once the helper is gone */
+	bool matched;
+	unsigned long *values;		/* symbol values, core copy */
+	bool *known;			/* ... which of them were found */
+	unsigned int nr_values;
+
+	/* written by the module_finalize probe, under ksplice_update_lock */
+	struct module *finalized_mod;
+	int finalize_err;
+	char finalize_msg[KSPLICE_DETAIL_LEN];
+
+	struct ksplice_new *new;	/* NULL until the new code registers */
+	struct module *new_mod;
+	char *description;
+	struct ksplice_func *funcs;
+	unsigned int nr_funcs;
+	struct ksplice_range *ranges;	/* every REPLACED section */
+	unsigned int nr_ranges;
+	struct ksplice_range *new_ranges;	/* struct ksplice_new.code */
+	unsigned int nr_new_ranges;
+
+	bool active;			/* redirections on; READ_ONCE */
+	bool pinned;
+
+	/* stack scan state, filled inside stop_machine */
+	const struct ksplice_range *scan_ranges;
+	unsigned int scan_nr_ranges;
+	bool scan_activate;
+	bool scan_skip_old;		/* ignore old_addr values */
+	bool scan_skip_new;		/* ignore new_addr values */
+	unsigned int nr_conflicts;
+	struct ksplice_conflict conflicts[KSPLICE_MAX_CONFLICTS];
+};
+
+/* main.c */
+extern struct mutex ksplice_mutex;
+extern spinlock_t ksplice_update_lock;
+extern struct list_head ksplice_updates;
+extern int ksplice_debug;
+extern unsigned int ksplice_max_tries;
+extern unsigned int ksplice_retry_delay_ms;
+
+struct ksplice_update *ksplice_find_update(const char *id);
+void ksplice_set_cause(struct ksplice_update *update,
+		       enum ksplice_cause cause, const char *fmt, ...)
+	__printf(3, 4);
+void ksplice_clear_cause(struct ksplice_update *update);
+
+/* kallsyms.c */
+struct ksplice_name {
+	const char *name;
+	unsigned long *addrs;
+	unsigned int nr;
+	unsigned int cap;
+};
+
+struct ksplice_names {
+	struct ksplice_name *names;	/* sorted by name, unique */
+	unsigned int nr;
+};
+
+int ksplice_kallsyms_init(void);
+unsigned long ksplice_lookup_name(const char *name);
+int ksplice_names_add(struct ksplice_names *names, const char *name);
+int ksplice_names_collect(struct ksplice_names *names);
+struct ksplice_name *ksplice_names_find(struct ksplice_names *names,
+					const char *name);
+void ksplice_names_free(struct ksplice_names *names);
+struct task_struct *ksplice_idle_task(int cpu);
+
+/* match.c */
+int ksplice_match(struct ksplice_update *update);
+
+/* rewrite.c: the matching state one candidate needs */
+struct ksplice_match_ctx {
+	struct ksplice_update *update;
+	struct ksplice_helper *helper;
+	struct ksplice_name **sym_names;	/* per symbol */
+	bool *bound;				/* per symbol */
+	unsigned int *undo;			/* symbols bound by a candidate */
+	unsigned int nr_undo;
+	const struct ksplice_section *sec;
+	unsigned long addr;			/* candidate */
+	const u8 *mem;				/* candidate's bytes */
+};
+
+bool ksplice_check_symbol(struct ksplice_match_ctx *ctx, unsigned int sym,
+			  unsigned long target);
+void ksplice_rollback_to(struct ksplice_match_ctx *ctx, unsigned int mark);
+bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
+			 const struct ksplice_reloc *r);
+bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
+			   const struct ksplice_rewrite *rw);
+bool ksplice_check_range(struct ksplice_match_ctx *ctx, unsigned int start,
+			 unsigned int end, long *bad);
+
+/* reloc.c */
+unsigned int ksplice_reloc_size(unsigned int type);
+bool ksplice_reloc_decode(unsigned int type, const u8 *field,
+			  unsigned long place, long addend,
+			  unsigned long *target);
+int ksplice_finalize_init(void);
+void ksplice_finalize_exit(void);
+
+/* stack.c */
+int ksplice_stack_scan(struct ksplice_update *update);
+
+/* redirect.c */
+int ksplice_redirect_install(struct ksplice_update *update);
+void ksplice_redirect_remove(struct ksplice_update *update);
+
+/* apply.c */
+int ksplice_apply(struct ksplice_update *update);
+int ksplice_reverse(struct ksplice_update *update);
+
+/* sysfs.c */
+int ksplice_sysfs_init(void);
+void ksplice_sysfs_exit(void);
+int ksplice_sysfs_add(struct ksplice_update *update);
+void ksplice_sysfs_del(struct ksplice_update *update);
+void ksplice_free_update(struct ksplice_update *update);
+
+#endif /* KSPLICE_CORE_H */

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Symbol lookups in the running kernel.
+ *
+ * kallsyms_lookup_name() and kallsyms_on_each_symbol() are not exported
+ * in 6.1.  Registering a kprobe on "kallsyms_lookup_name" makes kprobes
+ * resolve its address for us; everything else is found through it.
+ */
+#define pr_fmt(fmt) "ksplice: " fmt
+
+#include <linux/bsearch.h>
+#include <linux/kprobes.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/string.h>
+
+#include "core.h"
+
+typedef unsigned long (*lookup_name_t)(const char *name);
+typedef int (*on_each_symbol_t)(int (*fn)(void *, const char *,
+					  struct module *, unsigned long),
+				void *data);
+typedef struct task_struct *(*idle_task_t)(int cpu);
+
+static lookup_name_t ksplice_kallsyms_lookup_name;
+static on_each_symbol_t ksplice_kallsyms_on_each_symbol;
+static idle_task_t ksplice_idle_task_fn;
+
+int ksplice_kallsyms_init(void)
+{
+	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret) {
+		pr_err("cannot find kallsyms_lookup_name: %d\n", ret);
+		return ret;
+	}
+	ksplice_kallsyms_lookup_name = (lookup_name_t)kp.addr;
+	unregister_kprobe(&kp);
+
+	ksplice_kallsyms_on_each_symbol = (on_each_symbol_t)
+		ksplice_lookup_name("kallsyms_on_each_symbol");
+	ksplice_idle_task_fn = (idle_task_t)ksplice_lookup_name("idle_task");
+	if (!ksplice_kallsyms_on_each_symbol || !ksplice_idle_task_fn) {
+		pr_err("cannot find kallsyms_on_each_symbol or idle_task\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+unsigned long ksplice_lookup_name(const char *name)
+{
+	return ksplice_kallsyms_lookup_name(name);
+}
+
+struct task_struct *ksplice_idle_task(int cpu)
+{
+	return ksplice_idle_task_fn(cpu);
+}
+
+/*
+ * A set of names and, after ksplice_names_collect(), every address that
+ * kallsyms gives each of them in vmlinux.  Names are added first (in any
+ * order, duplicates allowed); collecting sorts them and drops duplicates.
+ */
+int ksplice_names_add(struct ksplice_names *names, const char *name)
+{
+	struct ksplice_name *n;
+
+	n = krealloc_array(names->names, names->nr + 1, sizeof(*n),
+			   GFP_KERNEL);
+	if (!n)
+		return -ENOMEM;
+	names->names = n;
+	memset(&n[names->nr], 0, sizeof(*n));
+	n[names->nr].name = name;
+	names->nr++;
+	return 0;
+}
+
+static int ksplice_name_cmp(const void *a, const void *b)
+{
+	const struct ksplice_name *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static int ksplice_name_key_cmp(const void *key, const void *elt)
+{
+	const struct ksplice_name *n = elt;
+
+	return strcmp(key, n->name);
+}
+
+struct ksplice_name *ksplice_names_find(struct ksplice_names *names,
+					const char *name)
+{
+	return bsearch(name, names->names, names->nr, sizeof(*names->names),
+		       ksplice_name_key_cmp);
+}
+
+static int ksplice_name_append(struct ksplice_name *n, unsigned long addr)
+{
+	unsigned long *a;
+	unsigned int i;
+
+	for (i = 0; i < n->nr; i++)
+		if (n->addrs[i] == addr)
+			return 0;	/* aliases at one address count once */
+	if (n->nr == n->cap) {
+		a = krealloc_array(n->addrs, n->cap ? 2 * n->cap : 4,
+				   sizeof(*a), GFP_KERNEL);
+		if (!a)
+			return -ENOMEM;
+		n->addrs = a;
+		n->cap = n->cap ? 2 * n->cap : 4;
+	}
+	n->addrs[n->nr++] = addr;
+	return 0;
+}
+
+static int ksplice_collect_one(void *data, const char *name,
+			       struct module *mod, unsigned long addr)
+{
+	struct ksplice_name *n;
+
+	if (mod)
+		return 0;
+	n = ksplice_names_find(data, name);
+	if (!n)
+		return 0;
+	return ksplice_name_append(n, addr);
+}
+
+/* One pass over kallsyms collecting the addresses of every name. */
+int ksplice_names_collect(struct ksplice_names *names)
+{
+	unsigned int i, j;
+
+	sort(names->names, names->nr, sizeof(*names->names),
+	     ksplice_name_cmp, NULL);
+	for (i = 0, j = 0; i < names->nr; i++) {
+		if (j && !strcmp(names->names[j - 1].name,
+				 names->names[i].name))
+			continue;
+		names->names[j++] = names->names[i];
+	}
+	names->nr = j;
+	return ksplice_kallsyms_on_each_symbol(ksplice_collect_one, names);
+}
+
+void ksplice_names_free(struct ksplice_names *names)
+{
+	unsigned int i;
+
+	for (i = 0; i < names->nr; i++)
+		kfree(names->names[i].addrs);
+	kfree(names->names);
+	names->names = NULL;
+	names->nr = 0;
+}

@@ -1,0 +1,512 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ksplice core: module parameters, the registration API the
+ * helper and new-code modules call, and the lifetime of updates.
+ *
+ * An update exists from its helper's registration until both of its
+ * modules are gone (or the new-code module goes after a reversal).  The
+ * list of updates changes under ksplice_mutex and ksplice_update_lock:
+ * the module_finalize probe looks updates up under the spinlock alone.
+ */
+#define pr_fmt(fmt) "ksplice: " fmt
+
+#include <linux/ctype.h>
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/utsname.h>
+
+#include "core.h"
+
+DEFINE_MUTEX(ksplice_mutex);
+DEFINE_SPINLOCK(ksplice_update_lock);
+LIST_HEAD(ksplice_updates);
+
+unsigned int ksplice_max_tries = 5;
+module_param_named(max_tries, ksplice_max_tries, uint, 0644);
+MODULE_PARM_DESC(max_tries, "stack checks before giving up (default 5)");
+
+unsigned int ksplice_retry_delay_ms = 1000;
+module_param_named(retry_delay_ms, ksplice_retry_delay_ms, uint, 0644);
+MODULE_PARM_DESC(retry_delay_ms, "wait between stack checks (default 1000)");
+
+int ksplice_debug;
+module_param_named(debug, ksplice_debug, int, 0644);
+MODULE_PARM_DESC(debug, "1: log matching details");
+
+void ksplice_set_cause(struct ksplice_update *update,
+		       enum ksplice_cause cause, const char *fmt, ...)
+{
+	va_list args;
+
+	update->cause = cause;
+	va_start(args, fmt);
+	vsnprintf(update->detail, sizeof(update->detail), fmt, args);
+	va_end(args);
+}
+
+void ksplice_clear_cause(struct ksplice_update *update)
+{
+	update->cause = KSPLICE_OK;
+	update->detail[0] = '\0';
+	kfree(update->conflicts_text);
+	update->conflicts_text = NULL;
+}
+
+/* Under ksplice_mutex or ksplice_update_lock. */
+struct ksplice_update *ksplice_find_update(const char *id)
+{
+	struct ksplice_update *update;
+
+	list_for_each_entry(update, &ksplice_updates, list)
+		if (!strcmp(update->id, id))
+			return update;
+	return NULL;
+}
+
+static void ksplice_link(struct ksplice_update *update)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ksplice_update_lock, flags);
+	list_add_tail(&update->list, &ksplice_updates);
+	spin_unlock_irqrestore(&ksplice_update_lock, flags);
+}
+
+/* Mark dead and unlink; ksplice_sysfs_del() afterwards, unlocked. */
+static void ksplice_unlink(struct ksplice_update *update)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ksplice_update_lock, flags);
+	list_del(&update->list);
+	spin_unlock_irqrestore(&ksplice_update_lock, flags);
+	update->dead = true;
+}
+
+static void ksplice_free_funcs(struct ksplice_update *update)
+{
+	unsigned int i;
+
+	for (i = 0; i < update->nr_funcs; i++)
+		kfree(update->funcs[i].name);
+	kfree(update->funcs);
+	update->funcs = NULL;
+	update->nr_funcs = 0;
+	kfree(update->ranges);
+	update->ranges = NULL;
+	update->nr_ranges = 0;
+	kfree(update->new_ranges);
+	update->new_ranges = NULL;
+	update->nr_new_ranges = 0;
+}
+
+void ksplice_free_update(struct ksplice_update *update)
+{
+	ksplice_free_funcs(update);
+	kfree(update->values);
+	kfree(update->known);
+	kfree(update->description);
+	kfree(update->conflicts_text);
+	kfree(update);
+}
+
+static bool ksplice_valid_id(const char *id)
+{
+	size_t len = id ? strnlen(id, KSPLICE_ID_MAX + 1) : 0;
+	size_t i;
+
+	if (!len || len > KSPLICE_ID_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!islower(id[i]) && !isdigit(id[i]) && id[i] != '_')
+			return false;
+	return true;
+}
+
+static int ksplice_check_header(unsigned int format, const char *id,
+				const char *release, const char *what)
+{
+	if (format != KSPLICE_FORMAT_VERSION) {
+		pr_err("%s: format %u, expected %u\n", what, format,
+		       KSPLICE_FORMAT_VERSION);
+		return -EINVAL;
+	}
+	if (!ksplice_valid_id(id)) {
+		pr_err("%s: invalid update id\n", what);
+		return -EINVAL;
+	}
+	if (!release || strcmp(release, utsname()->release)) {
+		pr_err("%s %s: built for kernel %s, running %s\n", what, id,
+		       release ? release : "(none)", utsname()->release);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool ksplice_valid_section(const struct ksplice_helper *helper,
+				  const struct ksplice_section *sec)
+{
+	const struct ksplice_reloc *r;
+	const struct ksplice_rewrite *rw;
+	unsigned long end = 0;
+	unsigned int i, size;
+
+	if (!sec->name || !sec->object || (sec->size && !sec->code) ||
+	    sec->symbol >= helper->nr_symbols ||
+	    (sec->nr_relocs && !sec->relocs) ||
+	    (sec->nr_rewrites && !sec->rewrites))
+		return false;
+	for (i = 0; i < sec->nr_relocs; i++) {
+		r = &sec->relocs[i];
+		size = ksplice_reloc_size(r->type);
+		if (!size || r->place < end || r->place + size > sec->size ||
+		    (r->symbol != KSPLICE_NO_SYMBOL &&
+		     r->symbol >= helper->nr_symbols))
+			return false;
+		end = r->place + size;
+	}
+	for (i = 0; i < sec->nr_rewrites; i++) {
+		rw = &sec->rewrites[i];
+		if (!rw->len || rw->offset + rw->len > sec->size ||
+		    (i && rw->offset < sec->rewrites[i - 1].offset))
+			return false;
+	}
+	return true;
+}
+
+static int ksplice_check_helper(const struct ksplice_helper *helper)
+{
+	unsigned int i;
+	int ret;
+
+	ret = ksplice_check_header(helper->format, helper->id,
+				   helper->kernel_release, "helper");
+	if (ret)
+		return ret;
+	if ((helper->nr_symbols && !helper->symbols) ||
+	    (helper->nr_sections && !helper->sections)) {
+		pr_err("helper %s: missing tables\n", helper->id);
+		return -EINVAL;
+	}
+	for (i = 0; i < helper->nr_symbols; i++) {
+		if (!helper->symbols[i].name) {
+			pr_err("helper %s: symbol %u has no name\n",
+			       helper->id, i);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < helper->nr_sections; i++) {
+		if (!ksplice_valid_section(helper, &helper->sections[i])) {
+			pr_err("helper %s: section %u is malformed\n",
+			       helper->id, i);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+int ksplice_register_helper(struct ksplice_helper *helper)
+{
+	struct ksplice_update *update;
+	int ret;
+
+	if (!helper)
+		return -EINVAL;
+	ret = ksplice_check_helper(helper);
+	if (ret)
+		return ret;
+
+	mutex_lock(&ksplice_mutex);
+	if (ksplice_find_update(helper->id)) {
+		pr_err("update %s is already loaded\n", helper->id);
+		ret = -EEXIST;
+		goto out;
+	}
+	update = kzalloc(sizeof(*update), GFP_KERNEL);
+	if (!update) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	strscpy(update->id, helper->id, sizeof(update->id));
+	update->helper = helper;
+	update->stage = KSPLICE_STAGE_PREPARING;
+	ret = ksplice_sysfs_add(update);
+	if (ret)
+		goto out;
+	ksplice_link(update);
+
+	ret = ksplice_match(update);
+	if (ret) {
+		ksplice_unlink(update);
+		mutex_unlock(&ksplice_mutex);
+		ksplice_sysfs_del(update);
+		return ret;
+	}
+out:
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ksplice_register_helper);
+
+void ksplice_unregister_helper(struct ksplice_helper *helper)
+{
+	struct ksplice_update *update, *found = NULL;
+	bool destroy;
+
+	mutex_lock(&ksplice_mutex);
+	list_for_each_entry(update, &ksplice_updates, list)
+		if (update->helper == helper)
+			found = update;
+	if (!found) {
+		mutex_unlock(&ksplice_mutex);
+		return;
+	}
+	found->helper = NULL;
+	destroy = !found->new && found->stage != KSPLICE_STAGE_APPLIED;
+	if (destroy)
+		ksplice_unlink(found);
+	mutex_unlock(&ksplice_mutex);
+	if (destroy)
+		ksplice_sysfs_del(found);
+}
+EXPORT_SYMBOL_GPL(ksplice_unregister_helper);
+
+static bool ksplice_uses_ftrace(const struct ksplice_section *sec)
+{
+	return sec->nr_rewrites && sec->rewrites[0].offset == 0 &&
+	       sec->rewrites[0].kind == KSPLICE_RW_FENTRY;
+}
+
+/* Copy from the helper what apply and undo need once it is gone. */
+static int ksplice_copy_funcs(struct ksplice_update *update,
+			      const struct ksplice_new *kn)
+{
+	const struct ksplice_helper *helper = update->helper;
+	const struct ksplice_section *sec;
+	struct ksplice_func *func;
+	unsigned int i, j;
+
+	update->funcs = kcalloc(kn->nr_patches, sizeof(*func), GFP_KERNEL);
+	update->ranges = kcalloc(helper->nr_sections, sizeof(*update->ranges),
+				 GFP_KERNEL);
+	update->new_ranges = kcalloc(kn->nr_code, sizeof(*update->new_ranges),
+				     GFP_KERNEL);
+	if (!update->funcs || !update->ranges ||
+	    (kn->nr_code && !update->new_ranges))
+		return -ENOMEM;
+	for (i = 0; i < kn->nr_code; i++) {
+		update->new_ranges[i].start = (unsigned long)kn->code[i].start;
+		update->new_ranges[i].size = kn->code[i].size;
+	}
+	update->nr_new_ranges = kn->nr_code;
+	for (i = 0; i < kn->nr_patches; i++) {
+		func = &update->funcs[i];
+		sec = &helper->sections[kn->patches[i].section];
+		func->update = update;
+		func->old_addr = update->values[sec->symbol];
+		func->new_addr = (unsigned long)kn->patches[i].new_code;
+		func->use_ftrace = ksplice_uses_ftrace(sec);
+		func->name = kstrdup(sec->name, GFP_KERNEL);
+		update->nr_funcs++;
+		if (!func->name)
+			return -ENOMEM;
+	}
+	for (j = 0; j < helper->nr_sections; j++) {
+		sec = &helper->sections[j];
+		if (!(sec->flags & KSPLICE_SECT_REPLACED))
+			continue;
+		update->ranges[update->nr_ranges].start =
+			update->values[sec->symbol];
+		update->ranges[update->nr_ranges].size = sec->size;
+		update->nr_ranges++;
+	}
+	return 0;
+}
+
+/* Every patch names a distinct replaced section and has new code. */
+static int ksplice_check_patches(struct ksplice_update *update,
+				 const struct ksplice_new *kn)
+{
+	const struct ksplice_helper *helper = update->helper;
+	unsigned int i, j, s;
+
+	if ((kn->nr_patches && !kn->patches) || (kn->nr_code && !kn->code)) {
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+				  "new code: missing tables");
+		return -EINVAL;
+	}
+	for (i = 0; i < kn->nr_code; i++) {
+		if (!within_module((unsigned long)kn->code[i].start,
+				   kn->owner)) {
+			ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+					  "new code: code range %u outside the module",
+					  i);
+			return -EINVAL;
+		}
+	}
+	for (i = 0; i < kn->nr_patches; i++) {
+		s = kn->patches[i].section;
+		if (s >= helper->nr_sections || !kn->patches[i].new_code ||
+		    !(helper->sections[s].flags & KSPLICE_SECT_REPLACED))
+			goto bad;
+		for (j = 0; j < i; j++)
+			if (kn->patches[j].section == s)
+				goto bad;
+	}
+	return 0;
+bad:
+	ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+			  "new code: patch %u is malformed", i);
+	return -EINVAL;
+}
+
+/* The module_finalize probe wrote this module's records? */
+static int ksplice_check_finalized(struct ksplice_update *update,
+				   const struct ksplice_new *kn)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	spin_lock_irqsave(&ksplice_update_lock, flags);
+	if (update->finalized_mod != kn->owner)
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+				  "%s: relocation records were not written",
+				  module_name(kn->owner));
+	else if (update->finalize_err)
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED, "%s: %s",
+				  module_name(kn->owner),
+				  update->finalize_msg);
+	if (update->finalized_mod != kn->owner || update->finalize_err)
+		ret = -EINVAL;
+	update->finalized_mod = NULL;
+	spin_unlock_irqrestore(&ksplice_update_lock, flags);
+	return ret;
+}
+
+static int ksplice_link_new(struct ksplice_update *update,
+			    struct ksplice_new *kn)
+{
+	int ret;
+
+	if (update->new) {
+		pr_err("update %s already has new code\n", kn->id);
+		return -EEXIST;
+	}
+	if (!update->matched || !update->helper) {
+		pr_err("update %s: %s\n", kn->id, !update->matched ?
+		       "run-pre matching did not succeed" :
+		       "the helper is gone");
+		return -EINVAL;
+	}
+	ret = ksplice_check_finalized(update, kn);
+	if (!ret)
+		ret = ksplice_check_patches(update, kn);
+	if (ret)
+		return ret;
+
+	ret = ksplice_copy_funcs(update, kn);
+	if (!ret) {
+		update->description = kstrdup(kn->description ?
+					      kn->description : "",
+					      GFP_KERNEL);
+		if (!update->description)
+			ret = -ENOMEM;
+	}
+	if (ret) {
+		ksplice_free_funcs(update);
+		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
+				  "registering the new code");
+		return ret;
+	}
+	update->new = kn;
+	update->new_mod = kn->owner;
+	return 0;
+}
+
+int ksplice_register_new(struct ksplice_new *kn)
+{
+	struct ksplice_update *update;
+	int ret;
+
+	if (!kn || !kn->owner)
+		return -EINVAL;
+	ret = ksplice_check_header(kn->format, kn->id, kn->kernel_release,
+				   "new code");
+	if (ret)
+		return ret;
+
+	mutex_lock(&ksplice_mutex);
+	update = ksplice_find_update(kn->id);
+	if (!update) {
+		pr_err("update %s: no helper registered\n", kn->id);
+		ret = -EINVAL;
+	} else {
+		ret = ksplice_link_new(update, kn);
+	}
+	mutex_unlock(&ksplice_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(ksplice_register_new);
+
+void ksplice_unregister_new(struct ksplice_new *kn)
+{
+	struct ksplice_update *update, *found = NULL;
+	bool destroy;
+
+	mutex_lock(&ksplice_mutex);
+	list_for_each_entry(update, &ksplice_updates, list)
+		if (update->new == kn)
+			found = update;
+	if (!found) {
+		mutex_unlock(&ksplice_mutex);
+		return;
+	}
+	/* An applied update pins its module: only a forced unload. */
+	WARN_ON(found->stage == KSPLICE_STAGE_APPLIED);
+	found->new = NULL;
+	found->new_mod = NULL;
+	ksplice_free_funcs(found);
+	kfree(found->description);
+	found->description = NULL;
+	destroy = !found->helper || found->stage == KSPLICE_STAGE_REVERSED;
+	if (destroy) {
+		found->helper = NULL;
+		ksplice_unlink(found);
+	}
+	mutex_unlock(&ksplice_mutex);
+	if (destroy)
+		ksplice_sysfs_del(found);
+}
+EXPORT_SYMBOL_GPL(ksplice_unregister_new);
+
+static int __init ksplice_init(void)
+{
+	int ret;
+
+	ret = ksplice_kallsyms_init();
+	if (ret)
+		return ret;
+	ret = ksplice_sysfs_init();
+	if (ret)
+		return ret;
+	ret = ksplice_finalize_init();
+	if (ret) {
+		ksplice_sysfs_exit();
+		return ret;
+	}
+	pr_info("ready\n");
+	return 0;
+}
+
+static void __exit ksplice_exit(void)
+{
+	ksplice_finalize_exit();
+	ksplice_sysfs_exit();
+}
+
+module_init(ksplice_init);
+module_exit(ksplice_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ksplice: rebootless kernel updates");

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Run-pre matching: find where each function of the helper's
+ * pre code is in the running kernel, and bind the symbols it refers to.
+ *
+ * A candidate for a section is any vmlinux address kallsyms gives the
+ * section's name.  A candidate matches when its bytes equal the pre code
+ * outside relocation fields and rewrite windows, every relocation field
+ * decodes to an acceptable address of its symbol, and every rewrite
+ * window holds the original bytes or a form the kernel rewrites them to
+ * (rewrite.c).  A symbol a candidate binds is bound tentatively: the
+ * bindings are rolled back unless the candidate is the only match.
+ */
+#define pr_fmt(fmt) "ksplice: " fmt
+
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "core.h"
+
+enum ksplice_sec_state {
+	KSPLICE_SEC_UNDECIDED,
+	KSPLICE_SEC_MATCHED,
+	KSPLICE_SEC_IGNORED,
+};
+
+struct ksplice_matcher {
+	struct ksplice_match_ctx ctx;
+	struct ksplice_names names;
+	enum ksplice_sec_state *state;
+	u8 *buf;
+};
+
+bool ksplice_check_symbol(struct ksplice_match_ctx *ctx, unsigned int sym,
+			  unsigned long target)
+{
+	struct ksplice_symbol *s;
+	struct ksplice_name *n;
+	unsigned int i;
+
+	if (sym == KSPLICE_NO_SYMBOL)
+		return true;
+	if (sym >= ctx->helper->nr_symbols)
+		return false;
+	s = &ctx->helper->symbols[sym];
+	if (ctx->bound[sym])
+		return s->value == target;
+	n = ctx->sym_names[sym];
+	for (i = 0; i < n->nr; i++) {
+		if (n->addrs[i] != target)
+			continue;
+		s->value = target;
+		ctx->bound[sym] = true;
+		ctx->undo[ctx->nr_undo++] = sym;
+		return true;
+	}
+	return false;
+}
+
+/* Undo the tentative bindings made since mark. */
+void ksplice_rollback_to(struct ksplice_match_ctx *ctx, unsigned int mark)
+{
+	unsigned int sym;
+
+	while (ctx->nr_undo > mark) {
+		sym = ctx->undo[--ctx->nr_undo];
+		ctx->bound[sym] = false;
+		ctx->helper->symbols[sym].value = 0;
+	}
+}
+
+bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
+			 const struct ksplice_reloc *r)
+{
+	unsigned long target;
+
+	if (r->symbol == KSPLICE_NO_SYMBOL)
+		return true;
+	if (!ksplice_reloc_decode(r->type, ctx->mem + r->place,
+				  ctx->addr + r->place, r->addend, &target))
+		return false;
+	return ksplice_check_symbol(ctx, r->symbol, target);
+}
+
+/* The first relocation at or after offset off. */
+static unsigned int ksplice_first_reloc(const struct ksplice_section *sec,
+					unsigned long off)
+{
+	unsigned int lo = 0, hi = sec->nr_relocs, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (sec->relocs[mid].place < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Compare [start, end) of the pre code with the candidate, checking the
+ * relocation fields there.  On a difference, *bad is its offset.
+ */
+bool ksplice_check_range(struct ksplice_match_ctx *ctx, unsigned int start,
+			 unsigned int end, long *bad)
+{
+	const struct ksplice_section *sec = ctx->sec;
+	unsigned int i = ksplice_first_reloc(sec, start);
+	unsigned long off = start, next, size;
+	const struct ksplice_reloc *r;
+
+	while (off < end) {
+		r = i < sec->nr_relocs ? &sec->relocs[i] : NULL;
+		next = r && r->place < end ? r->place : end;
+		for (; off < next; off++) {
+			if (sec->code[off] != ctx->mem[off]) {
+				*bad = off;
+				return false;
+			}
+		}
+		if (off >= end)
+			break;
+		size = ksplice_reloc_size(r->type);
+		if (!ksplice_check_reloc(ctx, r)) {
+			*bad = off;
+			return false;
+		}
+		off += size;
+		i++;
+	}
+	return true;
+}
+
+/*
+ * Does the candidate in ctx match the section?  Returns -1 if so, else
+ * the offset of the first difference.
+ */
+static long ksplice_match_bytes(struct ksplice_match_ctx *ctx)
+{
+	const struct ksplice_section *sec = ctx->sec;
+	const struct ksplice_rewrite *rw;
+	unsigned int i = 0, j, off = 0, end;
+	long bad;
+
+	while (off < sec->size) {
+		while (i < sec->nr_rewrites && sec->rewrites[i].offset < off)
+			i++;
+		end = i < sec->nr_rewrites ? sec->rewrites[i].offset : sec->size;
+		if (!ksplice_check_range(ctx, off, end, &bad))
+			return bad;
+		if (i == sec->nr_rewrites)
+			break;
+		off = end;
+		for (j = i; j < sec->nr_rewrites; j++) {
+			rw = &sec->rewrites[j];
+			if (rw->offset != end)
+				return end;
+			if (rw->len && end + rw->len <= sec->size &&
+			    ksplice_check_rewrite(ctx, rw)) {
+				off = end + rw->len;
+				break;
+			}
+		}
+		if (off == end)
+			return end;
+	}
+	return -1;
+}
+
+/* Try one candidate address; its bindings stay in ctx->undo. */
+static long ksplice_try_candidate(struct ksplice_matcher *m,
+				  unsigned long addr)
+{
+	struct ksplice_match_ctx *ctx = &m->ctx;
+
+	ctx->addr = addr;
+	if (!ksplice_check_symbol(ctx, ctx->sec->symbol, addr))
+		return 0;
+	if (copy_from_kernel_nofault(m->buf, (void *)addr, ctx->sec->size))
+		return 0;
+	ctx->mem = m->buf;
+	return ksplice_match_bytes(ctx);
+}
+
+static void ksplice_no_match(struct ksplice_matcher *m,
+			     const struct ksplice_section *sec,
+			     unsigned int nr, unsigned long best,
+			     long best_off, unsigned int nr_matched)
+{
+	struct ksplice_update *update = m->ctx.update;
+
+	if (nr_matched > 1)
+		ksplice_set_cause(update, KSPLICE_NO_MATCH,
+				  "%s (%s): %u candidates match",
+				  sec->name, sec->object, nr_matched);
+	else if (!nr)
+		ksplice_set_cause(update, KSPLICE_NO_MATCH,
+				  "%s (%s): no match; not in kallsyms",
+				  sec->name, sec->object);
+	else
+		ksplice_set_cause(update, KSPLICE_NO_MATCH,
+				  "%s (%s): no match; best candidate %lx differs at +0x%lx",
+				  sec->name, sec->object, best, best_off);
+}
+
+/*
+ * Count the matching candidates of one section.  When exactly one
+ * matches, bind it.  Returns 0, or -ENOENT when a replaced section
+ * cannot match any more.
+ */
+static int ksplice_match_section(struct ksplice_matcher *m, unsigned int s,
+				 bool *progress, bool final)
+{
+	const struct ksplice_section *sec = &m->ctx.helper->sections[s];
+	struct ksplice_name *n = ksplice_names_find(&m->names, sec->name);
+	unsigned long addr, found = 0, best = 0;
+	unsigned int i, nr_matched = 0;
+	long off, best_off = -1;
+
+	m->ctx.sec = sec;
+	for (i = 0; i < n->nr; i++) {
+		addr = n->addrs[i];
+		off = ksplice_try_candidate(m, addr);
+		ksplice_rollback_to(&m->ctx, 0);
+		if (ksplice_debug)
+			pr_info("%s: %s (%s) candidate %lx: %s +0x%lx\n",
+				m->ctx.update->id, sec->name, sec->object,
+				addr, off < 0 ? "matches" : "differs at",
+				off < 0 ? 0 : off);
+		if (off < 0) {
+			found = addr;
+			nr_matched++;
+		} else if (off > best_off) {
+			best_off = off;
+			best = addr;
+		}
+	}
+
+	if (nr_matched == 1) {
+		ksplice_try_candidate(m, found);
+		m->ctx.nr_undo = 0;	/* keep its bindings */
+		m->state[s] = KSPLICE_SEC_MATCHED;
+		*progress = true;
+		return 0;
+	}
+	if (nr_matched == 0 || final) {
+		if (!(sec->flags & KSPLICE_SECT_REPLACED)) {
+			m->state[s] = KSPLICE_SEC_IGNORED;
+			return 0;
+		}
+		ksplice_no_match(m, sec, n->nr, best, best_off, nr_matched);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/*
+ * Repeat passes while unique matches bind symbols that help others; a
+ * last pass then decides the sections that still have several matches.
+ */
+static int ksplice_match_sections(struct ksplice_matcher *m)
+{
+	struct ksplice_helper *helper = m->ctx.helper;
+	bool progress, final = false;
+	unsigned int s;
+	int ret;
+
+	for (;;) {
+		progress = false;
+		for (s = 0; s < helper->nr_sections; s++) {
+			if (m->state[s] != KSPLICE_SEC_UNDECIDED)
+				continue;
+			ret = ksplice_match_section(m, s, &progress, final);
+			if (ret)
+				return ret;
+		}
+		if (final)
+			return 0;
+		if (!progress)
+			final = true;
+	}
+}
+
+/* Symbols no match bound: kallsyms must know exactly one address. */
+static int ksplice_resolve_rest(struct ksplice_matcher *m)
+{
+	struct ksplice_helper *helper = m->ctx.helper;
+	struct ksplice_symbol *sym;
+	struct ksplice_name *n;
+	unsigned int i;
+
+	for (i = 0; i < helper->nr_symbols; i++) {
+		if (m->ctx.bound[i])
+			continue;
+		sym = &helper->symbols[i];
+		n = m->ctx.sym_names[i];
+		if (n->nr == 1) {
+			sym->value = n->addrs[0];
+			m->ctx.bound[i] = true;
+			continue;
+		}
+		/* Only the pre code refers to it: leave it unresolved. */
+		if (!(sym->flags & KSPLICE_SYM_NEEDED))
+			continue;
+		if (!n->nr)
+			ksplice_set_cause(m->ctx.update, KSPLICE_FAILED_TO_FIND,
+					  "%s%s%s%s: not in kallsyms", sym->name,
+					  sym->object ? " (" : "",
+					  sym->object ? sym->object : "",
+					  sym->object ? ")" : "");
+		else
+			ksplice_set_cause(m->ctx.update, KSPLICE_FAILED_TO_FIND,
+					  "%s%s%s%s: ambiguous: %u candidates",
+					  sym->name, sym->object ? " (" : "",
+					  sym->object ? sym->object : "",
+					  sym->object ? ")" : "", n->nr);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+static int ksplice_matcher_init(struct ksplice_matcher *m,
+				struct ksplice_update *update)
+{
+	struct ksplice_helper *helper = update->helper;
+	unsigned long max = 1;
+	unsigned int i;
+	int ret;
+
+	m->ctx.update = update;
+	m->ctx.helper = helper;
+	for (i = 0; i < helper->nr_symbols; i++) {
+		helper->symbols[i].value = 0;
+		ret = ksplice_names_add(&m->names, helper->symbols[i].name);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < helper->nr_sections; i++) {
+		max = max(max, helper->sections[i].size);
+		ret = ksplice_names_add(&m->names, helper->sections[i].name);
+		if (ret)
+			return ret;
+	}
+	m->ctx.sym_names = kcalloc(helper->nr_symbols + 1,
+				   sizeof(*m->ctx.sym_names), GFP_KERNEL);
+	m->ctx.bound = kcalloc(helper->nr_symbols + 1, sizeof(bool),
+			       GFP_KERNEL);
+	m->ctx.undo = kcalloc(helper->nr_symbols + 1, sizeof(unsigned int),
+			      GFP_KERNEL);
+	m->state = kcalloc(helper->nr_sections + 1, sizeof(*m->state),
+			   GFP_KERNEL);
+	m->buf = kvmalloc(max, GFP_KERNEL);
+	if (!m->ctx.sym_names || !m->ctx.bound || !m->ctx.undo ||
+	    !m->state || !m->buf)
+		return -ENOMEM;
+
+	ret = ksplice_names_collect(&m->names);
+	if (ret)
+		return ret;
+	for (i = 0; i < helper->nr_symbols; i++) {
+		m->ctx.sym_names[i] = ksplice_names_find(&m->names,
+							 helper->symbols[i].name);
+		/* A name kallsyms has once is fixed from the start. */
+		if (m->ctx.sym_names[i]->nr == 1) {
+			helper->symbols[i].value = m->ctx.sym_names[i]->addrs[0];
+			m->ctx.bound[i] = true;
+		}
+	}
+	return 0;
+}
+
+static void ksplice_matcher_free(struct ksplice_matcher *m)
+{
+	ksplice_names_free(&m->names);
+	kfree(m->ctx.sym_names);
+	kfree(m->ctx.bound);
+	kfree(m->ctx.undo);
+	kfree(m->state);
+	kvfree(m->buf);
+}
+
+static void ksplice_match_summary(struct ksplice_matcher *m)
+{
+	struct ksplice_helper *helper = m->ctx.helper;
+	unsigned int s, i, matched = 0, replaced = 0, found = 0;
+
+	for (s = 0; s < helper->nr_sections; s++) {
+		if (m->state[s] != KSPLICE_SEC_MATCHED)
+			continue;
+		matched++;
+		if (helper->sections[s].flags & KSPLICE_SECT_REPLACED)
+			replaced++;
+	}
+	for (i = 0; i < helper->nr_symbols; i++)
+		found += m->ctx.bound[i];
+	pr_info("%s: matched %u of %u functions (%u replaced), resolved %u of %u symbols\n",
+		m->ctx.update->id, matched, helper->nr_sections, replaced,
+		found, helper->nr_symbols);
+}
+
+/*
+ * Match the helper of an update.  Returns 0 with update->matched set,
+ * 0 with abort_cause set when the kernel does not match, or -ENOMEM.
+ */
+int ksplice_match(struct ksplice_update *update)
+{
+	struct ksplice_helper *helper = update->helper;
+	struct ksplice_matcher m = {};
+	unsigned long *values, flags;
+	bool *known;
+	unsigned int i;
+	int ret;
+
+	ret = ksplice_matcher_init(&m, update);
+	if (ret)
+		goto out;
+	ret = ksplice_match_sections(&m);
+	if (!ret)
+		ret = ksplice_resolve_rest(&m);
+	if (ret) {
+		pr_info("%s: %s\n", update->id, update->detail);
+		ret = 0;
+		goto out;
+	}
+	values = kcalloc(helper->nr_symbols + 1, sizeof(*values), GFP_KERNEL);
+	known = kcalloc(helper->nr_symbols + 1, sizeof(*known), GFP_KERNEL);
+	if (!values || !known) {
+		kfree(values);
+		kfree(known);
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < helper->nr_symbols; i++) {
+		values[i] = helper->symbols[i].value;
+		known[i] = m.ctx.bound[i];
+	}
+	/* The module_finalize probe reads these under the spinlock. */
+	spin_lock_irqsave(&ksplice_update_lock, flags);
+	update->values = values;
+	update->known = known;
+	update->nr_values = helper->nr_symbols;
+	update->matched = true;
+	spin_unlock_irqrestore(&ksplice_update_lock, flags);
+	ksplice_match_summary(&m);
+out:
+	ksplice_matcher_free(&m);
+	return ret;
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Send calls of an old function to its replacement.
+ *
+ * A function with an ftrace site at its entry gets an ftrace_ops with
+ * IPMODIFY; any other function gets a kprobe on its first instruction.
+ * Both are installed inactive: their handlers change the instruction
+ * pointer only once the update's active flag is set, which happens for
+ * all functions of the update at one instant inside stop_machine().
+ */
+#define pr_fmt(fmt) "ksplice: " fmt
+
+#include <linux/ftrace.h>
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+
+#include "core.h"
+
+static void notrace ksplice_ftrace_handler(unsigned long ip,
+					   unsigned long parent_ip,
+					   struct ftrace_ops *ops,
+					   struct ftrace_regs *fregs)
+{
+	struct ksplice_func *func = container_of(ops, struct ksplice_func,
+						 ops);
+
+	if (READ_ONCE(func->update->active))
+		ftrace_instruction_pointer_set(fregs, func->new_addr);
+}
+
+static int ksplice_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct ksplice_func *func = container_of(kp, struct ksplice_func, kp);
+
+	if (!READ_ONCE(func->update->active))
+		return 0;
+	instruction_pointer_set(regs, func->new_addr);
+	return 1;	/* ip changed: do not single-step */
+}
+NOKPROBE_SYMBOL(ksplice_kprobe_pre);
+
+/* Its presence keeps the kprobe from being optimised into a jump. */
+static void ksplice_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
+				unsigned long flags)
+{
+}
+NOKPROBE_SYMBOL(ksplice_kprobe_post);
+
+static int ksplice_install_ftrace(struct ksplice_func *func)
+{
+	int ret;
+
+	memset(&func->ops, 0, sizeof(func->ops));
+	func->ops.func = ksplice_ftrace_handler;
+	func->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_DYNAMIC |
+			  FTRACE_OPS_FL_IPMODIFY;
+	ret = ftrace_set_filter_ip(&func->ops, func->old_addr, 0, 0);
+	if (ret) {
+		ftrace_free_filter(&func->ops);
+		return ret;
+	}
+	ret = register_ftrace_function(&func->ops);
+	if (ret) {
+		ftrace_set_filter_ip(&func->ops, func->old_addr, 1, 0);
+		ftrace_free_filter(&func->ops);
+	}
+	return ret;
+}
+
+static void ksplice_remove_ftrace(struct ksplice_func *func)
+{
+	int ret = unregister_ftrace_function(&func->ops);
+
+	if (ret)
+		pr_warn("%s: unregistering ftrace ops: %d\n", func->name, ret);
+	ftrace_free_filter(&func->ops);
+}
+
+static int ksplice_install_kprobe(struct ksplice_func *func)
+{
+	memset(&func->kp, 0, sizeof(func->kp));
+	func->kp.addr = (kprobe_opcode_t *)func->old_addr;
+	func->kp.pre_handler = ksplice_kprobe_pre;
+	func->kp.post_handler = ksplice_kprobe_post;
+	return register_kprobe(&func->kp);
+}
+
+static int ksplice_install(struct ksplice_func *func)
+{
+	return func->use_ftrace ? ksplice_install_ftrace(func) :
+				  ksplice_install_kprobe(func);
+}
+
+static void ksplice_remove(struct ksplice_func *func)
+{
+	if (!func->installed)
+		return;
+	if (func->use_ftrace)
+		ksplice_remove_ftrace(func);
+	else
+		unregister_kprobe(&func->kp);
+	func->installed = false;
+}
+
+/* Install every redirection, inactive; all or nothing. */
+int ksplice_redirect_install(struct ksplice_update *update)
+{
+	struct ksplice_func *func;
+	unsigned int i;
+	int ret;
+
+	WRITE_ONCE(update->active, false);
+	for (i = 0; i < update->nr_funcs; i++) {
+		func = &update->funcs[i];
+		ret = ksplice_install(func);
+		if (ret) {
+			ksplice_redirect_remove(update);
+			ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+					  "%s: registering the %s redirection failed: %d",
+					  func->name,
+					  func->use_ftrace ? "ftrace" : "kprobe",
+					  ret);
+			return ret;
+		}
+		func->installed = true;
+	}
+	return 0;
+}
+
+/* Remove the redirections; they must be inactive. */
+void ksplice_redirect_remove(struct ksplice_update *update)
+{
+	unsigned int i;
+
+	for (i = update->nr_funcs; i > 0; i--)
+		ksplice_remove(&update->funcs[i - 1]);
+}

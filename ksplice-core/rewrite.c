@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Accept the x86 instructions the kernel rewrites at boot.
+ *
+ * The pre code is what the compiler emitted; the running kernel has
+ * since rewritten some of it (ftrace sites, return and retpoline thunk
+ * calls, alternatives, paravirt calls, jump labels, static calls).  The
+ * helper lists each such window; here a window is accepted when it holds
+ * the original bytes (relocation fields checked) or one of the forms the
+ * 6.1 kernel produces for that kind of window, and nothing else.
+ */
+#include <linux/string.h>
+#include <asm/cpufeature.h>
+
+#include "core.h"
+
+#define OP_RET		0xc3
+#define OP_INT3		0xcc
+#define OP_CALL		0xe8
+#define OP_JMP32	0xe9
+#define OP_JMP8		0xeb
+#define OP_NOP1		0x90
+
+/* The x86 NOP forms the kernel writes (x86_nops[] and compiler forms). */
+static const u8 ksplice_nops[][9] = {
+	{ 0x90 },
+	{ 0x66, 0x90 },
+	{ 0x0f, 0x1f, 0x00 },
+	{ 0x0f, 0x1f, 0x40, 0x00 },
+	{ 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+	{ 0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00 },
+};
+
+/* The length of the NOP at p (of at most left bytes), or 0. */
+static unsigned int ksplice_nop_len(const u8 *p, unsigned int left)
+{
+	unsigned int i;
+
+	for (i = ARRAY_SIZE(ksplice_nops); i > 0; i--)
+		if (i <= left && !memcmp(p, ksplice_nops[i - 1], i))
+			return i;
+	return 0;
+}
+
+static bool ksplice_all(const u8 *p, unsigned int len, u8 byte)
+{
+	while (len--)
+		if (*p++ != byte)
+			return false;
+	return true;
+}
+
+/*
+ * Padding: NOPs up to the end, or a short jump to the end over int3 and
+ * NOP bytes.
+ */
+static bool ksplice_is_padding(const u8 *p, unsigned int len)
+{
+	unsigned int n, i;
+
+	while (len) {
+		n = ksplice_nop_len(p, len);
+		if (n) {
+			p += n;
+			len -= n;
+			continue;
+		}
+		if (len < 2 || p[0] != OP_JMP8 || p[1] != len - 2)
+			return false;
+		for (i = 2; i < len; i += n) {
+			n = ksplice_nop_len(p + i, len - i);
+			if (!n && p[i] == OP_INT3)
+				n = 1;
+			if (!n)
+				return false;
+		}
+		return true;
+	}
+	return true;
+}
+
+static bool ksplice_is_jcc32(const u8 *p, unsigned int len)
+{
+	return len == 6 && p[0] == 0x0f && (p[1] & 0xf0) == 0x80;
+}
+
+/* The original bytes, relocation fields checked; no bindings if not. */
+static bool ksplice_is_original(struct ksplice_match_ctx *ctx,
+				const struct ksplice_rewrite *rw)
+{
+	unsigned int mark = ctx->nr_undo;
+	long bad;
+
+	if (ksplice_check_range(ctx, rw->offset, rw->offset + rw->len, &bad))
+		return true;
+	ksplice_rollback_to(ctx, mark);
+	return false;
+}
+
+/* call __fentry__: a 5-byte NOP, or a call into an ftrace trampoline. */
+static bool ksplice_fentry_ok(const u8 *w, unsigned int len)
+{
+	if (len == 5 && w[0] == OP_CALL)
+		return true;
+	return len == 5 && ksplice_nop_len(w, len) == 5;
+}
+
+/*
+ * jmp __x86_return_thunk: ret + int3 padding, or a jump to whichever
+ * return thunk the mitigations chose (srso, retbleed, its...).
+ */
+static bool ksplice_return_ok(const u8 *w, unsigned int len)
+{
+	if (w[0] == OP_RET)
+		return ksplice_all(w + 1, len - 1, OP_INT3);
+	if (w[0] == OP_JMP32 && len >= 5)
+		return ksplice_all(w + 5, len - 5, OP_INT3);
+	return ksplice_is_jcc32(w, len);
+}
+
+/*
+ * call/jmp/jcc __x86_indirect_thunk_<reg> rewritten by patch_retpoline():
+ * [jncc.d8 over it] [lfence] call/jmp *%reg [int3] NOP padding.
+ */
+static bool ksplice_retpoline_ok(const u8 *orig, const u8 *w,
+				 unsigned int len)
+{
+	bool jcc = ksplice_is_jcc32(orig, len);
+	u8 modrm = orig[0] == OP_CALL ? 0xd0 : 0xe0;
+	unsigned int i = 0;
+
+	/* An ITS trampoline: the same branch to a thunk of its own. */
+	if (cpu_feature_enabled(X86_FEATURE_INDIRECT_THUNK_ITS) &&
+	    w[0] == orig[0] && (!jcc || w[1] == orig[1]))
+		return true;
+	if (jcc) {
+		if (w[0] != 0x70 + ((orig[1] & 0xf) ^ 1) || w[1] != len - 2)
+			return false;
+		i = 2;
+		modrm = 0xe0;
+	}
+	if (i + 3 <= len && w[i] == 0x0f && w[i + 1] == 0xae &&
+	    w[i + 2] == 0xe8)
+		i += 3;			/* lfence */
+	if (i < len && w[i] == 0x41)
+		i++;			/* REX.B */
+	if (i + 2 > len || w[i] != 0xff || (w[i + 1] & 0xf8) != modrm ||
+	    (w[i + 1] & 7) == 4)
+		return false;
+	i += 2;
+	if (modrm == 0xe0 && i < len && w[i] == OP_INT3)
+		i++;
+	return ksplice_is_padding(w + i, len - i);
+}
+
+/*
+ * An alternative's replacement as apply_alternatives() copies it: a call
+ * of 5 bytes and jumps get their displacement recomputed (a jmp may be
+ * shortened to jmp.d8), so only their opcode is compared.  Returns the
+ * length the replacement takes in the window, or -1.
+ */
+static int ksplice_alt_replacement(const struct ksplice_rewrite *rw,
+				   const u8 *w)
+{
+	unsigned int rl = rw->repl_len;
+
+	if (rl > rw->len || (rl && !rw->repl))
+		return -1;
+	if (rl == 5 && rw->repl[0] == OP_CALL)
+		return w[0] == OP_CALL ? 5 : -1;
+	if (rl && (rw->repl[0] == OP_JMP32 || rw->repl[0] == OP_JMP8)) {
+		if (w[0] == OP_JMP8)
+			return 2;
+		if (w[0] == OP_JMP32 && rw->len >= 5)
+			return 5;
+		return -1;
+	}
+	return memcmp(w, rw->repl, rl) ? -1 : rl;
+}
+
+static bool ksplice_alternative_ok(struct ksplice_match_ctx *ctx,
+				   const struct ksplice_rewrite *rw,
+				   const u8 *orig, const u8 *w)
+{
+	unsigned int mark = ctx->nr_undo, olen = rw->len;
+	int rl;
+	long bad;
+
+	rl = ksplice_alt_replacement(rw, w);
+	if (rl >= 0 && ksplice_is_padding(w + rl, rw->len - rl))
+		return true;
+
+	/* Not patched, but optimize_nops() rewrote the 0x90 padding. */
+	while (olen && orig[olen - 1] == OP_NOP1)
+		olen--;
+	if (olen == rw->len || !ksplice_is_padding(w + olen, rw->len - olen))
+		return false;
+	if (ksplice_check_range(ctx, rw->offset, rw->offset + olen, &bad))
+		return true;
+	ksplice_rollback_to(ctx, mark);
+	return false;
+}
+
+/* __jump_table: a NOP or a jmp of the window's length. */
+static bool ksplice_jump_label_ok(const u8 *w, unsigned int len)
+{
+	if (ksplice_nop_len(w, len) == len)
+		return true;
+	return (len == 2 && w[0] == OP_JMP8) || (len == 5 && w[0] == OP_JMP32);
+}
+
+/*
+ * .static_call_sites: call or jmp to any target, a 5-byte NOP, ret (or a
+ * jump to the return thunk) + int3, "xor %eax,%eax" for
+ * __static_call_return0, or a jcc tail call.
+ */
+static bool ksplice_static_call_ok(const u8 *w, unsigned int len)
+{
+	static const u8 xor5rax[] = { 0x2e, 0x2e, 0x2e, 0x31, 0xc0 };
+
+	if (len == 5 && (w[0] == OP_CALL || w[0] == OP_JMP32))
+		return true;
+	if (len == 5 && !memcmp(w, xor5rax, sizeof(xor5rax)))
+		return true;
+	if (len == 5 && ksplice_nop_len(w, len) == 5)
+		return true;
+	if (w[0] == OP_RET)
+		return ksplice_all(w + 1, len - 1, OP_INT3);
+	return ksplice_is_jcc32(w, len);
+}
+
+bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
+			   const struct ksplice_rewrite *rw)
+{
+	const u8 *orig = ctx->sec->code + rw->offset;
+	const u8 *w = ctx->mem + rw->offset;
+
+	if (ksplice_is_original(ctx, rw))
+		return true;
+
+	switch (rw->kind) {
+	case KSPLICE_RW_FENTRY:
+		return ksplice_fentry_ok(w, rw->len);
+	case KSPLICE_RW_RETURN:
+		return ksplice_return_ok(w, rw->len);
+	case KSPLICE_RW_RETPOLINE:
+		return ksplice_retpoline_ok(orig, w, rw->len);
+	case KSPLICE_RW_ALTERNATIVE:
+		return ksplice_alternative_ok(ctx, rw, orig, w);
+	case KSPLICE_RW_PARAVIRT:
+		/*
+		 * paravirt patching has too many forms to list (an indirect
+		 * call through pv_ops, a direct call, inlined native
+		 * instructions, NOPs): any bytes in the window are accepted.
+		 * The code around the window still has to match.
+		 */
+		return true;
+	case KSPLICE_RW_JUMP_LABEL:
+		return ksplice_jump_label_ok(w, rw->len);
+	case KSPLICE_RW_STATIC_CALL:
+		return ksplice_static_call_ok(w, rw->len);
+	default:
+		return false;
+	}
+}

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/ksplice/<id>/: stage, abort_cause, abort_detail,
+ * conflicts, description.  Root only.
+ *
+ * A directory is removed outside ksplice_mutex (the update is first
+ * marked dead under it), so a writer waiting for the mutex never blocks
+ * the removal; it then finds the update dead and gets -ENODEV.
+ */
+#include <linux/kobject.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
+
+#include "core.h"
+
+static struct kobject *ksplice_root;
+
+static const char * const ksplice_stage_names[] = {
+	[KSPLICE_STAGE_PREPARING] = "preparing",
+	[KSPLICE_STAGE_APPLIED] = "applied",
+	[KSPLICE_STAGE_REVERSED] = "reversed",
+};
+
+static const char * const ksplice_cause_names[] = {
+	[KSPLICE_OK] = "none",
+	[KSPLICE_NO_MATCH] = "no_match",
+	[KSPLICE_CODE_BUSY] = "code_busy",
+	[KSPLICE_MODULE_BUSY] = "module_busy",
+	[KSPLICE_FAILED_TO_FIND] = "failed_to_find",
+	[KSPLICE_OUT_OF_MEMORY] = "out_of_memory",
+	[KSPLICE_CALL_FAILED] = "call_failed",
+	[KSPLICE_UNEXPECTED] = "unexpected",
+};
+
+static inline struct ksplice_update *to_update(struct kobject *kobj)
+{
+	return container_of(kobj, struct ksplice_update, kobj);
+}
+
+static ssize_t stage_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  ksplice_stage_names[READ_ONCE(to_update(kobj)->stage)]);
+}
+
+static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
+			   const char *buf, size_t count)
+{
+	struct ksplice_update *update = to_update(kobj);
+	int ret;
+
+	mutex_lock(&ksplice_mutex);
+	if (update->dead)
+		ret = -ENODEV;
+	else if (sysfs_streq(buf, "applied"))
+		ret = ksplice_apply(update);
+	else if (sysfs_streq(buf, "reversed"))
+		ret = ksplice_reverse(update);
+	else
+		ret = -EINVAL;
+	mutex_unlock(&ksplice_mutex);
+	return ret ? ret : count;
+}
+
+static ssize_t abort_cause_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  ksplice_cause_names[READ_ONCE(to_update(kobj)->cause)]);
+}
+
+static ssize_t abort_detail_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	ssize_t len;
+
+	mutex_lock(&ksplice_mutex);
+	len = sysfs_emit(buf, "%s\n", to_update(kobj)->detail);
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
+static ssize_t conflicts_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_update *update = to_update(kobj);
+	ssize_t len;
+
+	mutex_lock(&ksplice_mutex);
+	len = sysfs_emit(buf, "%s",
+			 update->conflicts_text ? update->conflicts_text : "");
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
+static ssize_t description_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_update *update = to_update(kobj);
+	ssize_t len;
+
+	mutex_lock(&ksplice_mutex);
+	len = sysfs_emit(buf, "%s\n",
+			 update->description ? update->description : "");
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
+static struct kobj_attribute ksplice_attr_stage = __ATTR_RW_MODE(stage, 0600);
+static struct kobj_attribute ksplice_attr_abort_cause =
+	__ATTR_RO_MODE(abort_cause, 0400);
+static struct kobj_attribute ksplice_attr_abort_detail =
+	__ATTR_RO_MODE(abort_detail, 0400);
+static struct kobj_attribute ksplice_attr_conflicts =
+	__ATTR_RO_MODE(conflicts, 0400);
+static struct kobj_attribute ksplice_attr_description =
+	__ATTR_RO_MODE(description, 0400);
+
+static struct attribute *ksplice_attrs[] = {
+	&ksplice_attr_stage.attr,
+	&ksplice_attr_abort_cause.attr,
+	&ksplice_attr_abort_detail.attr,
+	&ksplice_attr_conflicts.attr,
+	&ksplice_attr_description.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(ksplice);
+
+static void ksplice_release(struct kobject *kobj)
+{
+	ksplice_free_update(to_update(kobj));
+}
+
+static struct kobj_type ksplice_ktype = {
+	.release = ksplice_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = ksplice_groups,
+};
+
+/* Frees the update on failure too. */
+int ksplice_sysfs_add(struct ksplice_update *update)
+{
+	int ret;
+
+	ret = kobject_init_and_add(&update->kobj, &ksplice_ktype, ksplice_root,
+				   "%s", update->id);
+	if (ret)
+		kobject_put(&update->kobj);
+	return ret;
+}
+
+/* Remove the directory and drop the update; not under ksplice_mutex. */
+void ksplice_sysfs_del(struct ksplice_update *update)
+{
+	kobject_del(&update->kobj);
+	kobject_put(&update->kobj);
+}
+
+int ksplice_sysfs_init(void)
+{
+	ksplice_root = kobject_create_and_add("ksplice", kernel_kobj);
+	return ksplice_root ? 0 : -ENOMEM;
+}
+
+void ksplice_sysfs_exit(void)
+{
+	kobject_put(ksplice_root);
+}
