@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# ksplice top Makefile.  "make deps" once (as root), then "make check".
+# ksplice top Makefile.  "make demo" sets up everything and runs a live
+# update in the VM; "make check" sets up everything and runs all tests.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -14,7 +15,7 @@ CORE_MODULE := ksplice-core/ksplice.ko
 # Build only the parts whose Makefile exists.
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard create/Makefile ksplice-core/Makefile))
 
-.PHONY: all deps check clean install help $(SUBDIRS)
+.PHONY: all deps demo check clean install help $(SUBDIRS)
 
 all: $(SUBDIRS)
 
@@ -24,36 +25,46 @@ $(SUBDIRS):
 deps:
 	scripts/ksplice-setup
 
-check: all
+# The main job: set up, build, make an update and apply it live in the VM.
+demo: deps all
+	scripts/ksplice-demo $(PATCH)
+
+# Everything the tests need is installed first (quick when already done).
+check: deps all
 	tests/run $(TESTS)
 
 clean:
 	@set -e; for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done
 
+# Layout: $(PREFIX)/lib/ksplice holds the core (ksplice.ko), ksplice-lib.sh,
+# create/ (ksplice-create, its lib/ and ksplice-objdiff) and the core's
+# sources (ksplice-create builds them for the target kernel's symbol
+# versions); bin/ksplice-create links to it, sbin/ has the apply tools.
+LIBDIR := $(DESTDIR)$(PREFIX)/lib/ksplice
+CORE_SOURCES := ksplice-core/Kbuild ksplice-core/Makefile ksplice-core/*.h \
+	$(filter-out %.mod.c,$(wildcard ksplice-core/*.c))
+
 install: all
-	@set -e; \
-	for f in $(CREATE_TOOLS); do \
-		if [ -f $$f ]; then install -D -m 755 $$f \
-			$(DESTDIR)$(PREFIX)/bin/$${f##*/}; fi; \
-	done; \
-	for f in $(APPLY_TOOLS); do \
-		if [ -f $$f ]; then install -D -m 755 $$f \
-			$(DESTDIR)$(PREFIX)/sbin/$${f##*/}; fi; \
-	done; \
-	for f in $(APPLY_LIBS); do \
-		if [ -f $$f ]; then install -D -m 644 $$f \
-			$(DESTDIR)$(PREFIX)/lib/ksplice/$${f##*/}; fi; \
-	done; \
-	if [ -f $(CORE_MODULE) ]; then install -D -m 644 $(CORE_MODULE) \
-		$(DESTDIR)$(PREFIX)/lib/ksplice/ksplice.ko; fi
+	install -d $(LIBDIR)/create/lib $(LIBDIR)/ksplice-core \
+		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
+	install -m 755 $(CREATE_TOOLS) $(LIBDIR)/create/
+	install -m 644 create/lib/*.sh $(LIBDIR)/create/lib/
+	install -m 644 $(CORE_SOURCES) $(LIBDIR)/ksplice-core/
+	install -m 644 $(CORE_MODULE) $(APPLY_LIBS) $(LIBDIR)/
+	install -m 755 $(APPLY_TOOLS) $(DESTDIR)$(PREFIX)/sbin/
+	ln -sf ../lib/ksplice/create/ksplice-create $(DESTDIR)$(PREFIX)/bin/ksplice-create
 
 help:
 	@echo 'make deps     set up everything (as root): packages, test kernel'
 	@echo '              image, its source and headers (scripts/ksplice-setup)'
 	@echo 'make          build the tools (create/) and the core (ksplice-core/)'
-	@echo 'make check    build, then run all tests (tests/run); TESTS="a b"'
+	@echo 'make demo     set up and build, then make an update and apply and'
+	@echo '              undo it in the VM (PATCH=file for another patch)'
+	@echo 'make check    set up and build, then run all tests (tests/run);'
+	@echo '              TESTS="a b"'
 	@echo '              runs only the named tests'
 	@echo 'make install  install to $$(DESTDIR)$$(PREFIX) (PREFIX=$(PREFIX)):'
-	@echo '              create tools in bin, apply tools in sbin,'
-	@echo '              the core and ksplice-lib.sh in lib/ksplice'
+	@echo '              ksplice-create in bin, apply tools in sbin, the'
+	@echo '              rest in lib/ksplice; KDIR=<build dir> builds the'
+	@echo '              core for another kernel than the test kernel'
 	@echo 'make clean    remove build products'

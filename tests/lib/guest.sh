@@ -29,19 +29,22 @@ expect_prefix()
 	esac
 }
 
-# wait_asleep PID FUNCTION: wait until task PID sleeps in FUNCTION
-# (polls its state and wchan; gives up after about 20 s).
+# wait_asleep PID FUNCTION: wait until task PID sleeps with FUNCTION on its
+# stack (polls its state and /proc/PID/stack -- wchan skips __sched
+# functions; gives up after about 20 s).
 wait_asleep()
 {
 	_n=0
 	while [ $_n -lt 200 ]; do
 		_state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)
-		_wchan=$(cat "/proc/$1/wchan" 2>/dev/null)
-		[ "$_state" = S ] && [ "$_wchan" = "$2" ] && return 0
+		if [ "$_state" = S ] && grep -q "\] $2+" "/proc/$1/stack" 2>/dev/null; then
+			return 0
+		fi
 		_n=$((_n + 1))
 		sleep 0.1
 	done
-	fail "task $1 never slept in $2 (state '$_state', wchan '$_wchan')"
+	cat "/proc/$1/stack" 2>/dev/null
+	fail "task $1 never slept in $2 (state '$_state')"
 }
 
 # expect_nothing_loaded ID: no module and no sysfs entry of update ID left
