@@ -211,7 +211,12 @@ static int cmp_rw(const void *a, const void *b)
 	return y->len - x->len;
 }
 
-/* Sort; where windows overlap keep one covering both, of the larger kind. */
+/*
+ * Sort; where windows overlap keep one covering both, of the larger kind.
+ * Windows at the same place and of the same length stay apart: they are
+ * the alternatives of one site (ALTERNATIVE_2, ALTERNATIVE_TERNARY), and
+ * the running code may hold any one of their replacements.
+ */
 static void merge_rewrites(struct rw_list *l, unsigned long size)
 {
 	size_t i, out = 0;
@@ -226,7 +231,8 @@ static void merge_rewrites(struct rw_list *l, unsigned long size)
 			struct rewrite *p = &l->v[out - 1];
 			unsigned int end = p->offset + p->len;
 
-			if (w->offset < end) {
+			if (w->offset < end &&
+			    !(w->offset == p->offset && w->len == p->len)) {
 				unsigned int wend = w->offset + w->len;
 
 				if (w->len > p->len) {

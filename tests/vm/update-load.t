@@ -6,7 +6,7 @@
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
-cycles=${KSPLICE_LOAD_CYCLES:-8}
+cycles=${KSPLICE_LOAD_CYCLES:-20}
 update=$(make_update version "$KSPLICE_ROOT/tests/patches/version.patch")
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
