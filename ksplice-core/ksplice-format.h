@@ -172,8 +172,10 @@ struct ksplice_rewrite {
 #define KSPLICE_RW_FENTRY	1
 /* jmp/jcc __x86_return_thunk: ret + int3 padding, or a jmp to a thunk */
 #define KSPLICE_RW_RETURN	2
-/* call/jmp/jcc __x86_indirect_thunk_<reg>: the thunk, or an indirect
- * call/jmp through <reg> (maybe after lfence), padded */
+/*
+ * call/jmp/jcc __x86_indirect_thunk_<reg>: the thunk, or an indirect
+ * call/jmp through <reg> (maybe after lfence), padded
+ */
 #define KSPLICE_RW_RETPOLINE	3
 /* .altinstructions: the original bytes, or the replacement + NOP padding */
 #define KSPLICE_RW_ALTERNATIVE	4

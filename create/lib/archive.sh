@@ -4,37 +4,15 @@
 
 readonly KSPLICE_FORMAT_VERSION=1
 
-# notes_build_id FILE: the GNU build id in an ELF notes blob such as
-# /sys/kernel/notes, as hex; nothing when there is none.
-notes_build_id()
-{
-	od -An -v -tx1 "$1" 2>/dev/null | awk '
-	{ for (i = 1; i <= NF; i++) b[n++] = $i }
-	function hex(s,    v, i) {
-		v = 0
-		for (i = 1; i <= length(s); i++)
-			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-		return v
-	}
-	function word(at) {
-		return hex(b[at + 3] b[at + 2] b[at + 1] b[at])
-	}
-	END {
-		at = 0
-		while (at + 12 <= n) {
-			namesz = word(at); descsz = word(at + 4); type = word(at + 8)
-			name = at + 12
-			desc = name + int((namesz + 3) / 4) * 4
-			if (type == 3 && namesz == 4 && b[name] "" b[name + 1] b[name + 2] == "474e55") {
-				for (i = 0; i < descsz; i++)
-					printf "%s", b[desc + i]
-				printf "\n"
-				exit
-			}
-			at = desc + int((descsz + 3) / 4) * 4
-		}
-	}'
-}
+# The GNU build id parser is shared with the apply tools (POSIX sh and awk):
+# apply/ksplice-lib.sh in a source tree, lib/ksplice/ksplice-lib.sh when
+# installed (this file is then in lib/ksplice/create/lib).
+for _ks_lib in "$SELF_DIR/../apply/ksplice-lib.sh" "$SELF_DIR/../ksplice-lib.sh"; do
+	[ -r "$_ks_lib" ] && break
+done
+# shellcheck source=../../apply/ksplice-lib.sh
+. "$_ks_lib" || { echo "ksplice-create: cannot read ksplice-lib.sh" >&2; exit 1; }
+unset _ks_lib
 
 # target_release BUILD: the release of the kernel BUILD was made for.
 target_release()
@@ -61,7 +39,7 @@ target_build_id()
 	if [ -n "$dir" ]; then
 		[ -f "$dir/build-id" ] && id=$(tr -d ' \n' <"$dir/build-id")
 	elif [ -r /sys/kernel/notes ]; then
-		id=$(notes_build_id /sys/kernel/notes)
+		id=$(ks_notes_build_id /sys/kernel/notes)
 	fi
 	case $id in
 	'' | *[!0-9a-f]*) id=unknown ;;

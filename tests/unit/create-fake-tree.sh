@@ -6,6 +6,8 @@
 ROOT=${KSPLICE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 T=${KSPLICE_TEST_TMP:-$(mktemp -d)}
 CREATE=$ROOT/create/ksplice-create
+# shellcheck source=create-run.sh
+. "$ROOT/tests/unit/create-run.sh"
 
 SRC=$T/linux
 CFG=$T/config
@@ -26,22 +28,6 @@ chmod +x "$T/objdiff"
 export KSPLICE_OBJDIFF=$T/objdiff
 export KSPLICE_CACHE=$T/cache
 
-# create ARGS...: run ksplice-create in $T/run; output in $T/out and $T/err,
-# status in $STATUS.
-create()
-{
-	mkdir -p "$T/run"
-	STATUS=0
-	(cd "$T/run" && "$CREATE" "$@") >"$T/out" 2>"$T/err" || STATUS=$?
-}
-
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- stdout"; cat "$T/out"
-	echo "--- stderr"; cat "$T/err"
-	exit 1
-}
 
 # expect STATUS PATTERN WHAT: the last run exited STATUS and its stderr
 # matches PATTERN.

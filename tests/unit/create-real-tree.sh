@@ -5,6 +5,8 @@
 ROOT=${KSPLICE_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 T=${KSPLICE_TEST_TMP:-$(mktemp -d)}
 CREATE=$ROOT/create/ksplice-create
+# shellcheck source=create-run.sh
+. "$ROOT/tests/unit/create-run.sh"
 CACHE=${KSPLICE_CACHE:-$HOME/.cache/ksplice}
 SRC=${KSPLICE_SOURCE:-$CACHE/source/6.1.192-2/linux-source-6.1}
 [ -f "$SRC/Makefile" ] || { echo "no prepared kernel source at $SRC"; exit 77; }
@@ -21,19 +23,3 @@ else
 fi
 [ -f "$CFG/build/Module.symvers" ] || { echo "no module build tree in $CFG"; exit 77; }
 
-# create ARGS...: run ksplice-create in $T/run; output in $T/out and $T/err,
-# status in $STATUS.
-create()
-{
-	mkdir -p "$T/run"
-	STATUS=0
-	(cd "$T/run" && "$CREATE" "$@") >"$T/out" 2>"$T/err" || STATUS=$?
-}
-
-fail()
-{
-	echo "FAIL: $*"
-	echo "--- stdout"; cat "$T/out"
-	echo "--- stderr"; cat "$T/err"
-	exit 1
-}
