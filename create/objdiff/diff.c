@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "diff.h"
 #include "target.h"
 #include "util.h"
@@ -272,6 +273,17 @@ static bool is_plain_rodata_sym(const struct ksym *s)
 	       !rels_in(s->sec, s->value, s->value + s->size, &first);
 }
 
+/* The data of pre that post data s is the new version of, or NULL. */
+static struct ksym *pre_counterpart(const struct objpair *op,
+				    const struct ksym *s)
+{
+	if (s->twin)
+		return s->twin;
+	if (sym_is_numbered(s))
+		return NULL;
+	return sym_find(op->pre, s->name);
+}
+
 static void check_data(struct objpair *op)
 {
 	size_t i;
@@ -281,7 +293,7 @@ static void check_data(struct objpair *op)
 
 		if (!sym_is_data(s) || !s->name[0] || data_ignored(s->sec))
 			continue;
-		p = sym_find(op->pre, s->name);
+		p = pre_counterpart(op, s);
 		if (!p) {
 			if (is_plain_rodata_sym(s))
 				continue;
@@ -305,6 +317,7 @@ size_t diff_objpair(struct objpair *op)
 {
 	size_t i, found = 0;
 
+	correlate_statics(op);
 	compare_units(op);
 	spread_cold(op->pre_units, op->npre);
 	spread_cold(op->post_units, op->npost);

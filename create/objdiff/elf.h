@@ -37,6 +37,8 @@ struct ksym {
 	unsigned long size;
 	unsigned char type;		/* ST_* */
 	unsigned char bind;		/* SB_* */
+	struct ksym *twin;		/* correlated numbered static of the
+					 * other version (correlate.h) */
 };
 
 struct krel {

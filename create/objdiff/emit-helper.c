@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "emit.h"
 #include "special.h"
 #include "target.h"
@@ -24,13 +25,14 @@ static struct strset hsym_index;
 unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym)
 {
 	bool local = sym->bind == SB_LOCAL && sym->sec;
-	char *key = xasprintf("%s%c%s", sym->name, local ? '@' : '*',
+	const char *name = sym_pre_name(op, sym);
+	char *key = xasprintf("%s%c%s", name, local ? '@' : '*',
 			      local ? op->name : "");
 	int i = strset_get(&hsym_index, key);
 
 	if (i < 0) {
 		grow(&hsyms, &cap_hsyms, nr_hsyms + 1, sizeof(*hsyms));
-		hsyms[nr_hsyms].name = sym->name;
+		hsyms[nr_hsyms].name = name;
 		hsyms[nr_hsyms].object = local ? op->name : NULL;
 		hsyms[nr_hsyms].needed = false;
 		i = nr_hsyms++;

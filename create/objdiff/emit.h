@@ -21,7 +21,11 @@ struct update_info {
 	size_t nops;
 };
 
-/* The helper's symbol table: index of sym of op, added if new. */
+/*
+ * The helper's symbol table: index of sym of op, added if new.  A numbered
+ * static of op->post that corresponds to one of op->pre goes by the pre
+ * name, which is the one the running kernel knows.
+ */
 unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym);
 /* The same, and marks the symbol KSPLICE_SYM_NEEDED (new code uses it). */
 unsigned int helper_symbol_needed(const struct objpair *op,

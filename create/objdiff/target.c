@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "target.h"
 #include "util.h"
 
@@ -124,8 +125,7 @@ bool target_equal(const struct target *a, const struct target *b)
 		return false;
 	switch (a->kind) {
 	case T_NAMED:
-		return a->addend == b->addend &&
-		       !strcmp(a->sym->name, b->sym->name);
+		return a->addend == b->addend && sym_same(a->sym, b->sym);
 	case T_CONTENT:
 		return a->coff == b->coff && a->len == b->len &&
 		       (!a->len || !memcmp(a->content, b->content, a->len));

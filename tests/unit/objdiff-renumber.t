@@ -1,0 +1,71 @@
+#!/bin/bash
+# ksplice-objdiff: a function-local static added by the patch renumbers
+# the others ("calls.1" becomes "calls.2"); the differ pairs them with
+# their pre versions, so only the patched function is reported changed,
+# and the new code's records name the pre symbols (the running kernel's
+# names).  A new writable static is still refused.
+. "$(dirname "$0")/objdiff/lib.sh"
+
+# static_of OBJ FUNC BASE: the BASE.N static that FUNC of OBJ refers to
+static_of() {
+	objdump -r -j ".text.$2" "$1" | grep -o "\\.bss\\.$3\\.[0-9]*" |
+		sed 's/^\.bss\.//' | sort -u
+}
+
+# compile_as NAME PRE POST: $T/NAME-{pre,post}.o from SRC/PRE.c, SRC/POST.c
+compile_as() {
+	gcc $CFLAGS_OBJ -o "$T/$1-pre.o" "$SRC/$2.c" || fail "gcc $2.c"
+	gcc $CFLAGS_OBJ -o "$T/$1-post.o" "$SRC/$3.c" || fail "gcc $3.c"
+}
+
+# 1. only the patched function changed; its new static string is copied
+compile renumber
+pre_a=$(static_of "$T/renumber-pre.o" count_a calls)
+post_a=$(static_of "$T/renumber-post.o" count_a calls)
+pre_b=$(static_of "$T/renumber-pre.o" count_b calls)
+post_b=$(static_of "$T/renumber-post.o" count_b calls)
+[ -n "$pre_a" ] && [ -n "$pre_b" ] && [ "$pre_a" != "$post_a" ] &&
+	[ "$pre_b" != "$post_b" ] ||
+	fail "the compiler did not renumber the statics ($pre_a $post_a $pre_b $post_b)"
+objdiff renumber
+out=$T/renumber.out
+[ "$rc" = 0 ] || { show renumber; fail "exit $rc, expected 0"; }
+[ "$(cat "$out/changes")" = "changed test/renumber.o patched" ] ||
+	{ show renumber; fail "expected only 'patched' changed"; }
+grep -qx "  test/renumber.o: $post_b is pre's $pre_b (by use)" "$out/stdout" ||
+	{ show renumber; fail "-v does not report $post_b as pre's $pre_b"; }
+grep -q "patched, from a static string" <(sed -n 's/.*\.byte //p' \
+	"$out/new-code.S" | tr ',' '\n' |
+	while read -r b; do printf "\\x${b#0x}"; done) ||
+	{ show renumber; fail "the new static string is not copied"; }
+for s in $(nm "$T/renumber-post.o" | awk '$2 ~ /^[bdr]$/ { print $3 }'); do
+	nm "$T/renumber-pre.o" | grep -q " $s\$" && continue
+	! grep -q "\"$s\"" "$out/helper.c" "$out/new-desc.c" ||
+		fail "post-only name $s in the generated sources"
+done
+
+# 2. a function after the new static changed too: its record for its
+# renumbered writable static names the pre symbol
+compile_as renumber2 renumber-pre renumber-changed-post
+objdiff renumber2
+out=$T/renumber2.out
+[ "$rc" = 0 ] || { show renumber2; fail "changed too: exit $rc, expected 0"; }
+[ "$(sort "$out/changes" | tr '\n' ' ')" = "changed test/renumber2.o count_a changed test/renumber2.o patched " ] ||
+	{ show renumber2; fail "expected 'count_a' and 'patched' changed"; }
+idx=$(grep -F "{ .name = \"$pre_a\", .object = \"test/renumber2.o\", .flags = KSPLICE_SYM_LOCAL | KSPLICE_SYM_NEEDED }," \
+	"$out/helper.c" | sed -n 's/.*\/\* \([0-9]*\) \*\/$/\1/p')
+[ -n "$idx" ] ||
+	{ cat "$out/helper.c"; fail "no needed helper symbol named $pre_a"; }
+grep -q "\.symbol = $idx, .type = KSPLICE_R_PC32 }" "$out/new-desc.c" ||
+	{ cat "$out/new-desc.c"; fail "no record refers to $pre_a (symbol $idx)"; }
+! grep -q "\"$post_a\", .object = \"test/renumber2.o\", .flags = KSPLICE_SYM_LOCAL | KSPLICE_SYM_NEEDED" \
+	"$out/helper.c" || fail "the new code needs post's $post_a by name"
+
+# 3. a new writable static: refused, naming it
+compile_as renumber3 renumber-pre renumber-newdata-post
+objdiff renumber3
+[ "$rc" = 4 ] || { show renumber3; fail "new static: exit $rc, expected 4"; }
+grep -q "new data seen\.[0-9]* (section .bss.seen\.[0-9]*): not supported yet" \
+	"$T/renumber3.out/stderr" ||
+	{ show renumber3; fail "message does not name the new static"; }
+exit 0
