@@ -325,11 +325,15 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 	return 0;
 }
 
-/* Every patch names a distinct replaced section and has new code. */
+/*
+ * Every patch names a distinct replaced section and has new code, and no
+ * two patches redirect one address (aliases are one function).
+ */
 static int ksplice_check_patches(struct ksplice_update *update,
 				 const struct ksplice_new *kn)
 {
 	const struct ksplice_helper *helper = update->helper;
+	const struct ksplice_section *a, *b;
 	unsigned int i, j, s;
 
 	if ((kn->nr_patches && !kn->patches) || (kn->nr_code && !kn->code)) {
@@ -351,9 +355,19 @@ static int ksplice_check_patches(struct ksplice_update *update,
 		if (s >= helper->nr_sections || !kn->patches[i].new_code ||
 		    !(helper->sections[s].flags & KSPLICE_SECT_REPLACED))
 			goto bad;
-		for (j = 0; j < i; j++)
+		for (j = 0; j < i; j++) {
 			if (kn->patches[j].section == s)
 				goto bad;
+			a = &helper->sections[kn->patches[j].section];
+			b = &helper->sections[s];
+			if (update->values[a->symbol] !=
+			    update->values[b->symbol])
+				continue;
+			ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+					  "new code: %s and %s are one function",
+					  a->name, b->name);
+			return -EINVAL;
+		}
 	}
 	return 0;
 bad:

@@ -54,6 +54,31 @@ static int cmp_unit(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/*
+ * Aliases (the same code under several names, as SYSCALL_DEFINE makes
+ * __x64_sys_foo and __ia32_sys_foo of __do_sys_foo) are one function: one
+ * unit, or the update would redirect one address several times.  The
+ * unit keeps the smallest name, so that pre and post choose alike.
+ * Units are sorted by place.  Returns the new count.
+ */
+static size_t drop_aliases(struct unit *units, size_t n)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		struct unit *p = out ? &units[out - 1] : NULL;
+
+		if (p && p->sec == units[i].sec && p->start == units[i].start &&
+		    p->size == units[i].size) {
+			if (strcmp(units[i].name, p->name) < 0)
+				*p = units[i];
+			continue;
+		}
+		units[out++] = units[i];
+	}
+	return out;
+}
+
 static void find_units(struct kobj *obj, struct unit **out, size_t *n)
 {
 	struct unit *units = NULL;
@@ -81,7 +106,7 @@ static void find_units(struct kobj *obj, struct unit **out, size_t *n)
 	}
 	qsort(units, count, sizeof(*units), cmp_unit);
 	*out = units;
-	*n = count;
+	*n = drop_aliases(units, count);
 }
 
 static void link_cold(struct unit *units, size_t n)
