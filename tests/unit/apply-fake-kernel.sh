@@ -78,6 +78,11 @@ case $1 in
 ksplice_*_new)
 	id=${1#ksplice_}
 	rm -rf "$s/kernel/ksplice/${id%_new}" ;;
+ksplice_*_helper)
+	# like the core: an update without new code goes with its helper
+	id=${1#ksplice_}
+	id=${id%_helper}
+	[ -d "$s/module/ksplice_${id}_new" ] || rm -rf "$s/kernel/ksplice/$id" ;;
 esac
 exit 0
 EOF
