@@ -20,6 +20,9 @@ EOF
 chmod +x "$T/objdiff"
 export KSPLICE_OBJDIFF=$T/objdiff
 PATCH=$ROOT/tests/patches/version.patch
+# A stamp a second in the past (file times are as coarse as a clock tick):
+# whatever is written into the tree from now on is newer.
+touch -d '1 second ago' "$T/before"
 
 create --patch="$PATCH" --id=t_build --config="$CFG" "$SRC"
 [ "$STATUS" = 5 ] && grep -q "no changes detected" "$T/err" || fail "want exit 5 from the stub"
@@ -59,4 +62,8 @@ create --patch="$T/stale.patch" --id=t_build --config="$CFG" "$SRC"
 [ "$STATUS" = 3 ] && grep -q "patch does not apply" "$T/err" &&
 	grep -q "FAILED" "$T/err" || fail "stale patch"
 [ ! -e "$T/run/ksplice-t_build.tar.gz" ] || fail "archive written"
+
+# None of these runs wrote anything into the user's tree.
+changed=$(find "$SRC" -newer "$T/before" -print -quit)
+[ -z "$changed" ] || fail "ksplice-create wrote into the source tree: $changed"
 exit 0
