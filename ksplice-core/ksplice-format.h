@@ -94,8 +94,24 @@
  *   named symbol of that section, with the addend adjusted, so every
  *   symbol here has a name that kallsyms knows.  A reference to anonymous
  *   read-only data (string literals, constant pools) has no symbol
- *   (KSPLICE_NO_SYMBOL): matching skips the field without checking it,
- *   and the new code carries its own copy of that data.
+ *   (KSPLICE_NO_SYMBOL), and the new code carries its own copy of that
+ *   data.
+ *
+ *   In the helper, such a record carries the bytes the data must hold
+ *   instead: content, content_len and content_off.  Matching decodes the
+ *   field's target T as for any record (T = P + field - A for the
+ *   PC-relative types, field - A for the others) and requires the
+ *   running kernel's content_len bytes at T + content_off to equal
+ *   content; a difference is a difference at the field.  For a reference
+ *   made through a section symbol, T is where the start of that section
+ *   of the object would be, so content_off is the data's offset in the
+ *   section.  ksplice-create records: for a string section, the string
+ *   from the referenced offset to its NUL, included; for a constant pool
+ *   (sections of fixed-size entries), the entry; for other read-only
+ *   data, at most 64 bytes from the referenced offset, up to the end of
+ *   the section or the first relocated byte.  A record without content
+ *   (content_len 0; new-code records, references to writable anonymous
+ *   data) is skipped by matching without checking it.
  */
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
@@ -146,13 +162,23 @@ struct ksplice_symbol {
  * One relocation site.  In the helper, place is the offset of the field
  * within its section; in the new-code module, place is the field's
  * address (an ordinary relocation that the module loader resolves).
+ *
+ * content (helper only, see RELOCATIONS): the running kernel's
+ * content_len bytes at the decoded target + content_off must equal
+ * content.  content_len is at most KSPLICE_CONTENT_MAX; 0 means nothing
+ * to check (content NULL).
  */
 struct ksplice_reloc {
 	unsigned long place;
 	long addend;
 	unsigned int symbol;	/* index in ksplice_helper.symbols */
 	unsigned int type;	/* KSPLICE_R_* */
+	const unsigned char *content;
+	unsigned int content_len;
+	long content_off;
 };
+
+#define KSPLICE_CONTENT_MAX	4096
 
 /*
  * A place in the pre code that the kernel rewrites at boot, so that the

@@ -70,15 +70,39 @@ void ksplice_rollback_to(struct ksplice_match_ctx *ctx, unsigned int mark)
 	}
 }
 
+/*
+ * Do the running kernel's bytes at addr equal the record's content?
+ * Read in pieces through copy_from_kernel_nofault: addr comes from the
+ * candidate's code and may point anywhere.
+ */
+static bool ksplice_check_content(const struct ksplice_reloc *r,
+				  unsigned long addr)
+{
+	u8 buf[64];
+	unsigned int done, n;
+
+	for (done = 0; done < r->content_len; done += n) {
+		n = min_t(unsigned int, sizeof(buf), r->content_len - done);
+		if (copy_from_kernel_nofault(buf, (void *)(addr + done), n))
+			return false;
+		if (memcmp(buf, r->content + done, n))
+			return false;
+	}
+	return true;
+}
+
 bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
 			 const struct ksplice_reloc *r)
 {
 	unsigned long target;
 
-	if (r->symbol == KSPLICE_NO_SYMBOL)
+	if (r->symbol == KSPLICE_NO_SYMBOL && !r->content_len)
 		return true;
 	if (!ksplice_reloc_decode(r->type, ctx->mem + r->place,
 				  ctx->addr + r->place, r->addend, &target))
+		return false;
+	if (r->content_len &&
+	    !ksplice_check_content(r, target + r->content_off))
 		return false;
 	return ksplice_check_symbol(ctx, r->symbol, target);
 }
@@ -321,6 +345,29 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 	return 0;
 }
 
+/* The content records of the helper are well formed. */
+static int ksplice_check_contents(const struct ksplice_helper *helper)
+{
+	const struct ksplice_section *sec;
+	const struct ksplice_reloc *r;
+	unsigned int s, i;
+
+	for (s = 0; s < helper->nr_sections; s++) {
+		sec = &helper->sections[s];
+		for (i = 0; i < sec->nr_relocs; i++) {
+			r = &sec->relocs[i];
+			if (r->content_len <= KSPLICE_CONTENT_MAX &&
+			    (!r->content_len || r->content))
+				continue;
+			pr_err("helper %s: %s (%s): relocation at +0x%lx: bad content (%u bytes)\n",
+			       helper->id, sec->name, sec->object, r->place,
+			       r->content_len);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int ksplice_matcher_init(struct ksplice_matcher *m,
 				struct ksplice_update *update)
 {
@@ -329,6 +376,9 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 	unsigned int i;
 	int ret;
 
+	ret = ksplice_check_contents(helper);
+	if (ret)
+		return ret;
 	m->ctx.update = update;
 	m->ctx.helper = helper;
 	for (i = 0; i < helper->nr_symbols; i++) {

@@ -128,6 +128,47 @@ static void emit_code(FILE *f, struct objpair *op, struct unit *u)
 	free(code);
 }
 
+/*
+ * The bytes each relocation of u to anonymous read-only data must find in
+ * the running kernel, as arrays content_<section>_<relocation>.
+ */
+static void emit_contents(FILE *f, struct unit *u, size_t first, size_t n)
+{
+	const unsigned char *bytes;
+	struct target t;
+	size_t i, len;
+	long off;
+
+	for (i = 0; i < n; i++) {
+		const struct krel *r = &u->sec->rels[first + i];
+
+		target_resolve(r, true, &t);
+		if (!target_check_bytes(r, &t, &bytes, &len, &off))
+			continue;
+		fprintf(f, "/* %s+0x%lx */\n", t.sec->name,
+			(unsigned long)(bytes - t.sec->data));
+		fprintf(f, "static const unsigned char content_%d_%zu[] = {\n",
+			u->helper_idx, i);
+		put_bytes(f, bytes, len);
+		fputs("};\n\n", f);
+	}
+}
+
+static void put_content_fields(FILE *f, const struct unit *u,
+			       const struct krel *r, size_t i)
+{
+	const unsigned char *bytes;
+	struct target t;
+	size_t len;
+	long off;
+
+	target_resolve(r, true, &t);
+	if (!target_check_bytes(r, &t, &bytes, &len, &off))
+		return;
+	fprintf(f, ",\n\t  .content = content_%d_%zu, .content_len = %zu, .content_off = %ld",
+		u->helper_idx, i, len, off);
+}
+
 static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
 {
 	size_t first, n, i;
@@ -135,10 +176,11 @@ static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
 	n = rels_in(u->sec, u->start, u->start + u->size, &first);
 	if (!n)
 		return 0;
+	emit_contents(f, u, first, n);
 	fprintf(f, "static const struct ksplice_reloc relocs_%d[] = {\n",
 		u->helper_idx);
-	for (i = first; i < first + n; i++) {
-		const struct krel *r = &u->sec->rels[i];
+	for (i = 0; i < n; i++) {
+		const struct krel *r = &u->sec->rels[first + i];
 		struct target t;
 		unsigned int sym = NO_SYMBOL;
 		long addend = r->addend;
@@ -154,7 +196,9 @@ static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
 			fputs("KSPLICE_NO_SYMBOL", f);
 		else
 			fprintf(f, "%u", sym);
-		fprintf(f, ", .type = %s },\n", ksplice_rel_macro(r->type));
+		fprintf(f, ", .type = %s", ksplice_rel_macro(r->type));
+		put_content_fields(f, u, r, i);
+		fputs(" },\n", f);
 	}
 	fputs("};\n\n", f);
 	return n;

@@ -170,3 +170,48 @@ bool target_is_copyable(const struct target *t)
 {
 	return t->kind == T_CONTENT;
 }
+
+/* The bytes of sec from base on before the first relocated one, at most max. */
+static size_t unrelocated_len(const struct ksec *sec, unsigned long base,
+			      size_t max)
+{
+	unsigned long start = base > 8 ? base - 8 : 0;
+	size_t first, n, i;
+
+	n = rels_in(sec, start, base + max, &first);
+	for (i = first; i < first + n; i++) {
+		const struct krel *r = &sec->rels[i];
+
+		if (r->off + rel_size(r->type) <= base)
+			continue;
+		return r->off <= base ? 0 : r->off - base;
+	}
+	return max;
+}
+
+bool target_check_bytes(const struct krel *rel, const struct target *t,
+			const unsigned char **bytes, size_t *len, long *off)
+{
+	const struct ksec *sec = t->sec;
+	unsigned long base;
+	size_t n;
+
+	if (t->kind != T_CONTENT || t->sym || !t->content || !t->len ||
+	    !sec || sec->code || sec->nobits)
+		return false;
+	base = t->content - sec->data;
+	n = t->len;
+	if (!(sec->merge && (sec->strings || sec->entsize))) {
+		if (n > TARGET_CHECK_DATA)
+			n = TARGET_CHECK_DATA;
+		n = unrelocated_len(sec, base, n);
+	}
+	if (n > TARGET_CHECK_MAX)
+		n = TARGET_CHECK_MAX;
+	if (!n)
+		return false;
+	*bytes = t->content;
+	*len = n;
+	*off = (long)base - (long)rel->sym->value;
+	return true;
+}

@@ -42,4 +42,20 @@ long target_secoff(const struct target *t);
 /* Read-only data that the new code carries its own copy of. */
 bool target_is_copyable(const struct target *t);
 
+/* At most this many bytes are checked for one reference (the core's
+ * KSPLICE_CONTENT_MAX). */
+#define TARGET_CHECK_MAX	4096
+/* Other anonymous read-only data: at most this many bytes. */
+#define TARGET_CHECK_DATA	64
+
+/*
+ * The bytes run-pre matching checks for rel, a relocation in code to
+ * anonymous read-only data whose target t was resolved with in_code:
+ * *len bytes at *bytes, found in the running kernel *off bytes past the
+ * address rel's own symbol stands for.  False when there is nothing to
+ * check (a named or writable target, no data).
+ */
+bool target_check_bytes(const struct krel *rel, const struct target *t,
+			const unsigned char **bytes, size_t *len, long *off);
+
 #endif /* OBJDIFF_TARGET_H */

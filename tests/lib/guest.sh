@@ -57,6 +57,16 @@ expect_nothing_loaded()
 	return 0
 }
 
+# expect_no_core: the core module is not loaded (a failed apply that
+# loaded it unloads it again)
+expect_no_core()
+{
+	if grep -q "^ksplice " /proc/modules; then
+		fail "the ksplice core was left loaded"
+	fi
+	return 0
+}
+
 # expect_fail_with CODE OUTFILE COMMAND...: COMMAND fails, and with
 # --raw-errors its first line on stderr is CODE; all output in OUTFILE
 expect_fail_with()

@@ -44,6 +44,45 @@ make_update()
 	echo "$dir/ksplice-$id.tar.gz"
 }
 
+# mismatch_tree: prints the path of a tree that differs from the running
+# kernel: hard links to the prepared source except for
+#   fs/proc/version.c   version_proc_show returns 1, not 0 (a code
+#                       difference), plus version.c.ksplice, a changed copy
+#                       for --diffext;
+#   fs/proc/meminfo.c   the "SwapCached:     " label of meminfo_proc_show
+#                       reads "SwapKached:     " (a difference in a string
+#                       literal only; far enough from MemTotal for
+#                       tests/patches/meminfo.patch to apply).
+# ksplice-create never writes into the tree it is given.  Kept in the cache
+# so that its scratch copy is reused.  The recipe version is part of the
+# path (ksplice-create keys its scratch copies by the tree's path) and of
+# the stamp (written once the tree is complete).
+MISMATCH_RECIPE=2
+mismatch_tree()
+{
+	local tree=$KSPLICE_CACHE/test-trees/mismatch-$MISMATCH_RECIPE file
+	if [ "$(cat "$tree.stamp" 2>/dev/null)" != "recipe $MISMATCH_RECIPE" ]; then
+		rm -rf "$tree" "$tree.stamp" && mkdir -p "${tree%/*}" &&
+			cp -al "$KSPLICE_SOURCE" "$tree" || return 1
+		file=$tree/fs/proc/version.c
+		sed 's/^\treturn 0;$/\treturn 1;/' "$KSPLICE_SOURCE/fs/proc/version.c" >"$file.tmp" &&
+			rm -f "$file" && mv "$file.tmp" "$file" || return 1
+		sed 's/^\t\tutsname()->sysname,$/\t\t"Ksplice",/' "$file" >"$file.ksplice" || return 1
+		if ! grep -q 'return 1;' "$file" ||
+			! grep -q '"Ksplice"' "$file.ksplice"; then
+			echo "mismatch_tree: version.c recipe failed" >&2
+			return 1
+		fi
+		file=$tree/fs/proc/meminfo.c
+		sed 's/"SwapCached:     "/"SwapKached:     "/' "$KSPLICE_SOURCE/fs/proc/meminfo.c" >"$file.tmp" &&
+			rm -f "$file" && mv "$file.tmp" "$file" || return 1
+		grep -q '"SwapKached:     "' "$file" ||
+			{ echo "mismatch_tree: meminfo.c recipe failed" >&2; return 1; }
+		echo "recipe $MISMATCH_RECIPE" >"$tree.stamp"
+	fi
+	echo "$tree"
+}
+
 # run_guest SCRIPT [ksplice-testbed run options...]
 # Runs a guest script with the test libraries and the cached updates
 # visible in the guest at the same paths.

@@ -6,20 +6,7 @@
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
-# A tree that differs from the running kernel: hard links to the prepared
-# source except for fs/proc/version.c (ksplice-create never writes into the
-# tree it is given).  Kept in the cache so its scratch copy is reused.
-tree=$KSPLICE_CACHE/test-trees/mismatch
-if [ ! -f "$tree.stamp" ]; then
-	rm -rf "$tree" && mkdir -p "${tree%/*}"
-	cp -al "$KSPLICE_SOURCE" "$tree"
-	file=$tree/fs/proc/version.c
-	sed 's/^\treturn 0;$/\treturn 1;/' "$KSPLICE_SOURCE/fs/proc/version.c" >"$file.tmp"
-	rm -f "$file" && mv "$file.tmp" "$file"
-	sed 's/^\t\tutsname()->sysname,$/\t\t"Ksplice",/' "$file" >"$file.ksplice"
-	grep -q 'return 1;' "$file" && grep -q '"Ksplice"' "$file.ksplice"
-	touch "$tree.stamp"
-fi
+tree=$(mismatch_tree)
 diff -u "$tree/fs/proc/version.c" "$tree/fs/proc/version.c.ksplice" >"$KSPLICE_TEST_TMP/mismatch.patch" || true
 update=$(make_update mismatch "$KSPLICE_TEST_TMP/mismatch.patch" "$tree" -- --diffext=.ksplice)
 tar -xOzf "$update" ksplice-mismatch/patch | grep -q '^+		"Ksplice",' ||
@@ -32,6 +19,7 @@ expect_fail_with no_match /tmp/apply.out ksplice-apply --raw-errors $update
 grep -q "version_proc_show" /tmp/apply.out || fail "the report does not name version_proc_show"
 grep -q "+0x[0-9a-f]" /tmp/apply.out || fail "the report does not give the differing offset"
 expect_nothing_loaded mismatch
+expect_no_core
 expect_prefix /proc/version "Linux version "
 echo "all good"
 GUEST
