@@ -29,22 +29,6 @@ static uint32_t le32(const unsigned char *p)
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-/* Mark the relocation fields of [start, start+size) of sec in mask. */
-static void mark_fields(const struct ksec *sec, unsigned long start,
-			unsigned long size, unsigned char *mask)
-{
-	size_t first, n, i;
-
-	n = rels_in(sec, start, start + size, &first);
-	for (i = first; i < first + n; i++) {
-		const struct krel *r = &sec->rels[i];
-		unsigned long off = r->off - start, k;
-
-		for (k = 0; k < rel_size(r->type) && off + k < size; k++)
-			mask[off + k] = 1;
-	}
-}
-
 /* Is the byte difference at p explained by a moved __LINE__? */
 static bool line_window(const unsigned char *a, const unsigned char *b,
 			const unsigned char *mask, unsigned long size,
@@ -144,7 +128,7 @@ static bool range_differs(const struct ksec *sa, unsigned long a0,
 	if (relocs_differ(sa, a0, sb, b0, asize, in_code))
 		return true;
 	mask = xcalloc(1, asize);
-	mark_fields(sa, a0, asize, mask);
+	fill_fields(sa, a0, asize, mask, 1);
 	differ = bytes_differ(sa->data + a0, sb->data + b0, asize, mask,
 			      lines);
 	free(mask);

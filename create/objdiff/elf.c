@@ -335,6 +335,21 @@ size_t rels_in(const struct ksec *sec, unsigned long start,
 	return i - lo;
 }
 
+void fill_fields(const struct ksec *sec, unsigned long start,
+		 unsigned long size, unsigned char *buf, unsigned char byte)
+{
+	size_t first, n, i;
+
+	n = rels_in(sec, start, start + size, &first);
+	for (i = first; i < first + n; i++) {
+		const struct krel *r = &sec->rels[i];
+		unsigned long off = r->off - start, k;
+
+		for (k = 0; k < rel_size(r->type) && off + k < size; k++)
+			buf[off + k] = byte;
+	}
+}
+
 struct ksym *sym_containing(const struct ksec *sec, unsigned long off)
 {
 	struct ksym *best = NULL;

@@ -86,6 +86,13 @@ struct ksym *sym_find(const struct kobj *obj, const char *name);
 size_t rels_in(const struct ksec *sec, unsigned long start,
 	       unsigned long end, size_t *first);
 
+/*
+ * Set to byte every byte of buf (which holds [start, start+size) of sec)
+ * that a relocation field of sec covers.
+ */
+void fill_fields(const struct ksec *sec, unsigned long start,
+		 unsigned long size, unsigned char *buf, unsigned char byte);
+
 /* Size of the field a relocation of this type writes; 0 if unknown. */
 unsigned int rel_size(unsigned int type);
 bool rel_is_pcrel(unsigned int type);

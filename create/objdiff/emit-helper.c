@@ -113,14 +113,9 @@ static void emit_code(FILE *f, struct objpair *op, struct unit *u)
 
 	memcpy(code, u->sec->data + u->start, u->size);
 	n = rels_in(u->sec, u->start, u->start + u->size, &first);
-	for (i = first; i < first + n; i++) {
-		const struct krel *r = &u->sec->rels[i];
-		unsigned long off = r->off - u->start, b;
-
-		check_type(op, u, r);
-		for (b = 0; b < rel_size(r->type) && off + b < u->size; b++)
-			code[off + b] = 0;
-	}
+	for (i = first; i < first + n; i++)
+		check_type(op, u, &u->sec->rels[i]);
+	fill_fields(u->sec, u->start, u->size, code, 0);
 	fprintf(f, "static const unsigned char code_%d[] = {\n",
 		u->helper_idx);
 	put_bytes(f, code, u->size);

@@ -144,7 +144,7 @@ static unsigned char *alt_repl(struct kobj *obj, const struct ksec *alt,
 	struct ksec *rs;
 	unsigned long roff;
 	unsigned char *repl;
-	size_t first, n, k;
+	size_t first, n;
 
 	n = rels_in(alt, i * 12 + 4, i * 12 + 8, &first);
 	if (!n || !rel_place(&alt->rels[first], &rs, &roff) ||
@@ -153,14 +153,7 @@ static unsigned char *alt_repl(struct kobj *obj, const struct ksec *alt,
 		      obj->path, i);
 	repl = xmalloc(len ? len : 1);
 	memcpy(repl, rs->data + roff, len);
-	n = rels_in(rs, roff, roff + len, &first);
-	for (k = first; k < first + n; k++) {
-		const struct krel *r = &rs->rels[k];
-		unsigned long o = r->off - roff, b;
-
-		for (b = 0; b < rel_size(r->type) && o + b < len; b++)
-			repl[o + b] = 0;
-	}
+	fill_fields(rs, roff, len, repl, 0);
 	return repl;
 }
 
