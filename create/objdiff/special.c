@@ -6,17 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksplice-format.h"
 #include "special.h"
 #include "util.h"
-
-/* Kinds, as in ksplice-format.h */
-#define RW_FENTRY	1
-#define RW_RETURN	2
-#define RW_RETPOLINE	3
-#define RW_ALTERNATIVE	4
-#define RW_PARAVIRT	5
-#define RW_JUMP_LABEL	6
-#define RW_STATIC_CALL	7
 
 const struct special specials[] = {
 	{ "__ex_table", 12, NULL, 0, false },
@@ -119,11 +111,11 @@ static void reloc_rewrites(struct unit *u, struct rw_list *l)
 		if (r->sym->sec || !rel_is_pcrel(r->type))
 			continue;
 		if (!strcmp(name, "__fentry__") && off >= 1)
-			rw_add(l, off - 1, 5, RW_FENTRY);
+			rw_add(l, off - 1, 5, KSPLICE_RW_FENTRY);
 		else if (!strcmp(name, "__x86_return_thunk"))
-			branch_rewrite(l, code, off, RW_RETURN);
+			branch_rewrite(l, code, off, KSPLICE_RW_RETURN);
 		else if (starts_with(name, "__x86_indirect_thunk_"))
-			branch_rewrite(l, code, off, RW_RETPOLINE);
+			branch_rewrite(l, code, off, KSPLICE_RW_RETPOLINE);
 	}
 }
 
@@ -182,13 +174,13 @@ static void table_rewrites(struct objpair *op, struct unit *u,
 		if (!strcmp(name, "__jump_table")) {
 			rw_add(l, off, jump_label_len(code + off,
 						      u->size - off),
-			       RW_JUMP_LABEL);
+			       KSPLICE_RW_JUMP_LABEL);
 		} else if (!strcmp(name, ".static_call_sites")) {
-			rw_add(l, off, 5, RW_STATIC_CALL);
+			rw_add(l, off, 5, KSPLICE_RW_STATIC_CALL);
 		} else if (!strcmp(name, ".parainstructions")) {
-			rw_add(l, off, e[9], RW_PARAVIRT);
+			rw_add(l, off, e[9], KSPLICE_RW_PARAVIRT);
 		} else if (!strcmp(name, ".altinstructions")) {
-			rw_add(l, off, e[10], RW_ALTERNATIVE);
+			rw_add(l, off, e[10], KSPLICE_RW_ALTERNATIVE);
 			l->v[l->n - 1].repl_len = e[11];
 			l->v[l->n - 1].repl = alt_repl(op->pre, sec, i, e[11]);
 		}
