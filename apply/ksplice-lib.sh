@@ -17,6 +17,8 @@ KS_INSMOD=${KSPLICE_INSMOD:-insmod}
 KS_RMMOD=${KSPLICE_RMMOD:-rmmod}
 KS_MODPROBE=${KSPLICE_MODPROBE:-modprobe}
 KS_DMESG=${KSPLICE_DMESG:-dmesg}
+# the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
+# ksplice-core/ksplice-format.h (tests/unit/apply-args.t checks they agree)
 KS_FORMAT=1
 KS_RAW_ERRORS=0
 

@@ -2,9 +2,8 @@
 # archive.sh - the target kernel's identity (release, build id) and the
 # update archive ksplice-<id>.tar.gz (layout in ksplice-format.h).
 
-readonly KSPLICE_FORMAT_VERSION=1
-
-# The GNU build id parser is shared with the apply tools (POSIX sh and awk):
+# The format version (KS_FORMAT) and the GNU build id parser are shared with
+# the apply tools (POSIX sh and awk):
 # apply/ksplice-lib.sh in a source tree, lib/ksplice/ksplice-lib.sh when
 # installed (this file is then in lib/ksplice/create/lib).
 for _ks_lib in "$SELF_DIR/../apply/ksplice-lib.sh" "$SELF_DIR/../ksplice-lib.sh"; do
@@ -54,7 +53,7 @@ write_contents()
 	local file=$1 id=$2 rel=$3 build_id=$4 changes=$5
 
 	{
-		printf 'format %s\n' "$KSPLICE_FORMAT_VERSION"
+		printf 'format %s\n' "$KS_FORMAT"
 		printf 'id %s\n' "$id"
 		printf 'kernel-release %s\n' "$rel"
 		printf 'build-id %s\n' "$build_id"

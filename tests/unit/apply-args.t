@@ -4,6 +4,12 @@
 # without loading anything.
 . "$(dirname "$0")/apply-fake-kernel.sh"
 
+# The shell tools read and write the format version the header defines.
+hdr=$(sed -n 's/^#define KSPLICE_FORMAT_VERSION[[:space:]]*//p' "$ROOT/ksplice-core/ksplice-format.h")
+lib=$(sed -n 's/^KS_FORMAT=//p' "$ROOT/apply/ksplice-lib.sh")
+[ -n "$hdr" ] && [ "$hdr" = "$lib" ] ||
+	fail "ksplice-lib.sh has format '$lib', ksplice-format.h '$hdr'"
+
 for t in ksplice-apply ksplice-undo ksplice-view; do
 	"$BUSYBOX" sh -n "$ROOT/apply/$t" || fail "$t: not valid busybox sh"
 	tool "$t" --help
