@@ -163,7 +163,9 @@ static bool ksplice_valid_section(const struct ksplice_helper *helper,
 		size = ksplice_reloc_size(r->type);
 		if (!size || r->place < end || r->place + size > sec->size ||
 		    (r->symbol != KSPLICE_NO_SYMBOL &&
-		     r->symbol >= helper->nr_symbols))
+		     r->symbol >= helper->nr_symbols) ||
+		    r->content_len > KSPLICE_CONTENT_MAX ||
+		    (r->content_len && !r->content))
 			return false;
 		end = r->place + size;
 	}

@@ -345,29 +345,6 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 	return 0;
 }
 
-/* The content records of the helper are well formed. */
-static int ksplice_check_contents(const struct ksplice_helper *helper)
-{
-	const struct ksplice_section *sec;
-	const struct ksplice_reloc *r;
-	unsigned int s, i;
-
-	for (s = 0; s < helper->nr_sections; s++) {
-		sec = &helper->sections[s];
-		for (i = 0; i < sec->nr_relocs; i++) {
-			r = &sec->relocs[i];
-			if (r->content_len <= KSPLICE_CONTENT_MAX &&
-			    (!r->content_len || r->content))
-				continue;
-			pr_err("helper %s: %s (%s): relocation at +0x%lx: bad content (%u bytes)\n",
-			       helper->id, sec->name, sec->object, r->place,
-			       r->content_len);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 static int ksplice_matcher_init(struct ksplice_matcher *m,
 				struct ksplice_update *update)
 {
@@ -376,9 +353,6 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 	unsigned int i;
 	int ret;
 
-	ret = ksplice_check_contents(helper);
-	if (ret)
-		return ret;
 	m->ctx.update = update;
 	m->ctx.helper = helper;
 	for (i = 0; i < helper->nr_symbols; i++) {
