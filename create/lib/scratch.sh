@@ -112,6 +112,19 @@ scratch_touch()
 }
 
 # scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch.
+#
+# One make job: for a single target, Kbuild's make of a directory hands
+# it to every subdirectory it lists whose path is a prefix of the
+# target's, and the top directory lists arch/x86 as well as arch/x86/pci
+# (and arch/x86/lib, power, video).  So arch/x86/pci/fixup.o is compiled
+# by arch/x86's make, with arch/x86's flags, and by arch/x86/pci's.  In
+# parallel the two compiles write the same .o and .d files at once, and
+# fixdep, objtool or nm of one finds a file that the other has just
+# removed.  With one job they run in turn, arch/x86 first (a directory
+# sorts before those below it), and the object's own directory compiles
+# it again since its command line differs: the object is always the one
+# its own flags make.  An update has few objects; building them one at a
+# time costs little.
 scratch_build_objects()
 {
 	local log=$1 obj
@@ -120,6 +133,6 @@ scratch_build_objects()
 	for obj in "$@"; do
 		rm -f -- "$SCRATCH_TREE/$obj"
 	done
-	run_logged "$log" scratch_make -j"$JOBS" \
+	run_logged "$log" scratch_make -j1 \
 		KCFLAGS="-ffunction-sections -fdata-sections" "$@"
 }

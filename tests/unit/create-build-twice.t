@@ -1,0 +1,43 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Objects of arch/x86/pci and arch/x86/power, directories that the top
+# one lists beside arch/x86, are compiled twice in a single target build:
+# by arch/x86's make, with its flags, and by their own directory's.  They
+# must build every time, and with their own directory's flags (power/cpu.o
+# with arch/x86/power/Makefile's -fno-stack-protector).  Compiled in
+# parallel, the two compiles broke each other's files about every other
+# build (fixdep: "error opening file: arch/x86/pci/.fixup.o.d"), or left
+# the object that arch/x86's flags make.
+. "$(dirname "$0")/create-real-tree.sh"
+
+# A stub objdiff that finds no changes: ksplice-format.h's
+# KSPLICE_EXIT_NO_CHANGES where it defines one, else ksplice-objdiff's 3.
+no_changes=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
+	"$ROOT/ksplice-core/ksplice-format.h")
+printf '#!/bin/sh\nexit %s\n' "${no_changes:-3}" >"$T/objdiff"
+chmod +x "$T/objdiff"
+export KSPLICE_OBJDIFF=$T/objdiff
+
+# add_change FILE SED-SCRIPT: append a patch of FILE to $T/p.patch.
+add_change()
+{
+	mkdir -p "$T/new/$(dirname "$1")"
+	sed "$2" "$SRC/$1" >"$T/new/$1"
+	cmp -s "$SRC/$1" "$T/new/$1" && fail "sed '$2' does not change $1"
+	diff -u --label "a/$1" --label "b/$1" "$SRC/$1" "$T/new/$1" >>"$T/p.patch"
+}
+: >"$T/p.patch"
+add_change arch/x86/pci/fixup.c 's/PME# does not work under D3, disabling it/PME# does not work under D3, so disabling it/'
+add_change arch/x86/power/cpu.c '0,/return 0;/s/return 0;/return 0 + 0;/'
+
+for run in 1 2; do
+	create -v --patch="$T/p.patch" --id=t_twice --config="$CFG" "$SRC"
+	[ "$STATUS" = 5 ] || fail "run $run: status $STATUS, want 5 from the stub"
+	scratch=$(sed -n 's/^Scratch copy: //p' "$T/out")
+	cmd=$scratch/arch/x86/power/.cpu.o.cmd
+	grep -q -- "-fno-stack-protector" "$cmd" ||
+		fail "run $run: arch/x86/power/cpu.o built without its directory's flags"
+	grep -qF -- "-DKBUILD_MODFILE='\"arch/x86/pci/fixup\"'" "$scratch/arch/x86/pci/.fixup.o.cmd" ||
+		fail "run $run: arch/x86/pci/fixup.o built by another directory's make"
+done
+exit 0
