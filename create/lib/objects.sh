@@ -1,0 +1,342 @@
+# SPDX-License-Identifier: GPL-2.0
+# objects.sh - which objects compile the .c files a patch changes.
+#
+# Mostly F.c is compiled on its own into F.o.  Some .c files are not: they
+# are #included into another one (kernel/sched/build_policy.c includes
+# idle.c, rt.c, deadline.c...), and then the object to build and compare
+# is the including one.  Kbuild decides what is built for the target's
+# configuration; kbuild-objects.mk asks it, in the scratch tree, for the
+# objects of every directory on the way to a changed file, and the
+# .o.cmd file Kbuild writes with each object (its "deps_" list names every
+# file the compiler read) confirms after the first build that an including
+# object really compiles the file with this configuration.
+#
+# Sets OBJS (the objects to build, each once) and OBJ_SRCS (object ->
+# the changed files it compiles, space separated).
+
+# Directory -> " OBJ ... " lists from kbuild-objects.mk, and the state of
+# every directory: y (built in), m (holds modules only) or - (not built).
+declare -A OBJECTS_Y=() OBJECTS_M=() OBJECTS_DIR=()
+declare -A OBJ_SRCS=()
+OBJS=()
+
+# objects_parent PATH: the directory holding PATH ("." at the top).
+objects_parent()
+{
+	case $1 in
+	*/*) printf '%s\n' "${1%/*}" ;;
+	*) printf '.\n' ;;
+	esac
+}
+
+# objects_ancestors DIR: DIR and every directory above it, top first.
+objects_ancestors()
+{
+	local dir=$1 list=()
+
+	while [ "$dir" != . ]; do
+		list=("$dir" "${list[@]}")
+		dir=$(objects_parent "$dir")
+	done
+	printf '%s\n' . "${list[@]}"
+}
+
+# objects_query SRC...: ask Kbuild for the objects of the directories
+# above every SRC, a level at a time from the top, so that it reads only
+# the makefiles of directories that the configuration builds.
+objects_query()
+{
+	local src dir depth max=0 todo
+	local -A seen=() level=()
+
+	for src in "$@"; do
+		while read -r dir; do
+			[ -z "${seen[$dir]:-}" ] || continue
+			seen[$dir]=1
+			depth=0
+			[ "$dir" = . ] || depth=$(($(tr -cd / <<<"$dir" | wc -c) + 1))
+			level[$depth]+=" $dir"
+			[ "$depth" -le "$max" ] || max=$depth
+		done < <(objects_ancestors "$(objects_parent "$src")")
+	done
+	OBJECTS_DIR[.]=y
+	for ((depth = 0; depth <= max; depth++)); do
+		todo=()
+		for dir in ${level[$depth]:-}; do
+			[ "$dir" = . ] || objects_dir_state "$dir"
+			[ "${OBJECTS_DIR[$dir]}" != - ] || continue
+			if [ -f "$SCRATCH_TREE/$dir/Kbuild" ] ||
+				[ -f "$SCRATCH_TREE/$dir/Makefile" ]; then
+				todo+=("$dir")
+			fi
+		done
+		[ "${#todo[@]}" -eq 0 ] || objects_kbuild "${todo[@]}"
+	done
+}
+
+# objects_kbuild DIR...: read Kbuild's lists of the DIRs into OBJECTS_Y
+# and OBJECTS_M.
+objects_kbuild()
+{
+	local word dir kind rest out=$WORK/kbuild-objects log=$WORK/kbuild-objects.log
+
+	debug "Asking Kbuild for the objects of: $*"
+	if ! scratch_make -s -f Makefile -f "$SELF_DIR/lib/kbuild-objects.mk" \
+		KSPLICE_OBJECTS_DIRS="$*" ksplice-objects >"$out" 2>"$log"; then
+		cat "$log" >&2
+		die "$EXIT_ERROR" "cannot ask Kbuild which objects it builds in $* (see above)"
+	fi
+	[ "${VERBOSE:-0}" -lt 1 ] || grep -v '^ksplice-objects ' "$out"
+	while read -r word dir kind rest; do
+		[ "$word" = ksplice-objects ] || continue
+		case $kind in
+		y) OBJECTS_Y[$dir]=" $rest " ;;
+		m) OBJECTS_M[$dir]=" $rest " ;;
+		*)
+			cat "$log" >&2
+			die "$EXIT_ERROR" "Kbuild cannot list the objects of $dir (see above)"
+			;;
+		esac
+	done <"$out"
+	for dir in "$@"; do
+		[ -n "${OBJECTS_Y[$dir]+set}" ] || {
+			cat "$log" >&2
+			die "$EXIT_ERROR" "Kbuild did not list the objects of $dir (see above)"
+		}
+	done
+}
+
+# objects_dir_state DIR: set OBJECTS_DIR[DIR] from the lists of the
+# directories above it: any of them may list it (the top one lists
+# arch/x86/pci, for one).
+objects_dir_state()
+{
+	local dir=$1 up state=-
+
+	up=$dir
+	while [ "$up" != . ]; do
+		up=$(objects_parent "$up")
+		case ${OBJECTS_DIR[$up]:-} in
+		y)
+			if [[ ${OBJECTS_Y[$up]:-} == *" $dir/built-in.a "* ]]; then
+				state=y
+				break
+			fi
+			[[ ${OBJECTS_M[$up]:-} != *" $dir/modules.order "* ]] || state=m
+			;;
+		m)
+			[[ ${OBJECTS_M[$up]:-} != *" $dir/modules.order "* ]] || state=m
+			;;
+		esac
+	done
+	OBJECTS_DIR[$dir]=$state
+}
+
+# objects_kind OBJ: vmlinux if Kbuild builds OBJ into the kernel, module
+# if into a module, else nothing.
+objects_kind()
+{
+	local obj=$1 dir
+
+	dir=$(objects_parent "$obj")
+	case ${OBJECTS_DIR[$dir]:-} in
+	y)
+		if [[ ${OBJECTS_Y[$dir]:-} == *" $obj "* ]]; then
+			echo vmlinux
+		elif [[ ${OBJECTS_M[$dir]:-} == *" $obj "* ]]; then
+			echo module
+		fi
+		;;
+	m)
+		[[ ${OBJECTS_M[$dir]:-} != *" $obj "* ]] || echo module
+		;;
+	esac
+}
+
+# objects_includers SRC: the .c files in SRC's directory and the one above
+# that #include "..." SRC (a quoted include is found from the including
+# file's directory).
+objects_includers()
+{
+	local src=$1 dir up file name want
+
+	dir=$(objects_parent "$src")
+	up=$(objects_parent "$dir")
+	want=$(realpath -m "$SCRATCH_TREE/$src")
+	(
+		cd "$SCRATCH_TREE" || exit
+		files=("$dir"/*.c)
+		[ "$up" = "$dir" ] || files+=("$up"/*.c)
+		grep -H -s -o -E \
+			'^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]+\.c"' \
+			"${files[@]}"
+	) | while IFS=: read -r file name; do
+		file=${file#./}
+		name=${name#*\"}
+		name=${name%\"}
+		[ "$file" != "$src" ] || continue
+		if [ "$(realpath -m "$SCRATCH_TREE/$(objects_parent "$file")/$name")" = "$want" ]; then
+			printf '%s\n' "$file"
+		fi
+	done | awk '!seen[$0]++'
+}
+
+# objects_of SRC DEPTH: "vmlinux OBJ" and "module OBJ" lines for the
+# objects that compile SRC: its own, and those of the files including it
+# (or including those, up to a few levels).
+objects_of()
+{
+	local src=$1 depth=$2 obj kind inc
+
+	obj=${src%.c}.o
+	kind=$(objects_kind "$obj")
+	[ -z "$kind" ] || printf '%s %s\n' "$kind" "$obj"
+	[ "$depth" -lt 4 ] || return 0
+	objects_includers "$src" | while read -r inc; do
+		objects_of "$inc" $((depth + 1))
+	done
+}
+
+# objects_add OBJ SRC: OBJ compiles SRC.
+objects_add()
+{
+	local obj=$1 src=$2
+
+	if [ -z "${OBJ_SRCS[$obj]+set}" ]; then
+		OBJS+=("$obj")
+		OBJ_SRCS[$obj]=$src
+	elif [[ " ${OBJ_SRCS[$obj]} " != *" $src "* ]]; then
+		OBJ_SRCS[$obj]+=" $src"
+	fi
+}
+
+# objects_find SRC...: set OBJS and OBJ_SRCS for the changed files SRCs,
+# or fail naming a file that is not built into the kernel.
+objects_find()
+{
+	local src kind obj line dir
+	local -a vmlinux modules
+
+	objects_query "$@"
+	for src in "$@"; do
+		vmlinux=() modules=()
+		while read -r kind obj; do
+			case $kind in
+			vmlinux) vmlinux+=("$obj") ;;
+			module) modules+=("$obj") ;;
+			esac
+		done < <(objects_of "$src" 0 | awk '!seen[$0]++')
+		if [ "${#vmlinux[@]}" -eq 0 ] && [ "${#modules[@]}" -gt 0 ]; then
+			die "$EXIT_UNSUPPORTED" "$src is built into a module (${modules[*]}), not into the kernel: changes to modules are not supported yet"
+		fi
+		dir=$(objects_parent "$src")
+		[ "${#vmlinux[@]}" -gt 0 ] ||
+			die "$EXIT_UNSUPPORTED" "$src is not built into this kernel's configuration: Kbuild builds no ${src%.c}.o, and no .c file it builds in $dir or $(objects_parent "$dir") #includes $src"
+		[ "${#modules[@]}" -eq 0 ] ||
+			warn "$src is also built into a module (${modules[*]}); that copy is not updated"
+		for obj in "${vmlinux[@]}"; do
+			objects_add "$obj" "$src"
+		done
+		if [ "${vmlinux[*]}" != "${src%.c}.o" ]; then
+			line=
+			for obj in "${vmlinux[@]}"; do
+				if [ "$obj" = "${src%.c}.o" ]; then
+					line+=", as $obj"
+				else
+					line+=", as part of $obj"
+				fi
+			done
+			say "$src is built${line#,}"
+		fi
+	done
+}
+
+# objects_deps OBJ: every file Kbuild's OBJ.cmd says OBJ was compiled
+# from, one a line, as paths from the top of the tree.
+objects_deps()
+{
+	local obj=$1 cmd
+
+	cmd=$SCRATCH_TREE/$(objects_parent "$obj")/.${obj##*/}.cmd
+	[ -f "$cmd" ] || return 1
+	awk '
+	# a/b/../c -> a/c, ./a -> a
+	function norm(p,    n, i, parts, out, k) {
+		n = split(p, parts, "/")
+		k = 0
+		for (i = 1; i <= n; i++) {
+			if (parts[i] == "." || parts[i] == "")
+				continue
+			if (parts[i] == ".." && k > 0 && out[k] != "..")
+				k--
+			else
+				out[++k] = parts[i]
+		}
+		p = ""
+		for (i = 1; i <= k; i++)
+			p = p (i > 1 ? "/" : "") out[i]
+		return p
+	}
+	/^source_/ { print norm($3); next }
+	/^deps_/ { deps = 1; next }
+	deps {
+		if ($1 != "" && $1 != "\\" && substr($1, 1, 1) != "$")
+			print norm($1)
+		if ($0 !~ /\\$/)
+			deps = 0
+	}
+	' "$cmd"
+}
+
+# objects_check_built SRC...: after the first build, keep for every object
+# only the changed files its .o.cmd names (an #include of a .c file may
+# sit under an #if that this configuration leaves out), and fail if that
+# leaves one of the changed files SRCs compiled by no object.
+objects_check_built()
+{
+	local obj src deps keep left
+	local -a kept=()
+	local -A covered=()
+
+	for obj in "${OBJS[@]}"; do
+		deps=$(objects_deps "$obj") ||
+			die "$EXIT_ERROR" "Kbuild wrote no .cmd file for $obj"
+		keep=
+		for src in ${OBJ_SRCS[$obj]}; do
+			if grep -qxF -- "$src" <<<"$deps"; then
+				keep+=" $src"
+				covered[$src]=1
+			else
+				say "$obj does not compile $src in this configuration: not comparing it"
+			fi
+		done
+		if [ -n "$keep" ]; then
+			OBJ_SRCS[$obj]=${keep# }
+			kept+=("$obj")
+		else
+			unset "OBJ_SRCS[$obj]"
+		fi
+	done
+	OBJS=("${kept[@]}")
+	for src in "$@"; do
+		[ -n "${covered[$src]:-}" ] && continue
+		left=$(objects_includers "$src" | tr '\n' ' ')
+		die "$EXIT_UNSUPPORTED" "$src is not built into this kernel's configuration: #included by ${left% }, but only under conditions (#if) that this configuration leaves out"
+	done
+}
+
+# objects_linemap OBJ DIR: the line map ksplice-objdiff gets for OBJ: that
+# of the changed file OBJ compiles when it is only one (the including
+# object's own lines and those of its other files did not move), else
+# "-", no map (a moved __LINE__ then counts as a change: the safe side).
+objects_linemap()
+{
+	local obj=$1 dir=$2 srcs
+
+	read -r -a srcs <<<"${OBJ_SRCS[$obj]}"
+	if [ "${#srcs[@]}" -eq 1 ]; then
+		printf '%s/%s.map\n' "$dir" "${srcs[0]//\//__}"
+	else
+		printf -- '-\n'
+	fi
+}
