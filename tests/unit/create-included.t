@@ -35,12 +35,12 @@ mkdir -p "$T/x" && tar -C "$T/x" -xzf "$T/run/ksplice-t_incl.tar.gz"
 grep -qx 'function kernel/sched/build_policy.o idle_inject_timer_fn' \
 	"$T/x/ksplice-t_incl/contents" || fail "contents: $(cat "$T/x/ksplice-t_incl/contents")"
 work=$(sed -n 's/^Work directory kept: //p' "$T/out")
+trap 'rm -rf "$work"' EXIT
 [ -f "$work/manifest" ] || fail "-k kept no manifest"
-read -r obj pre post map <"$work/manifest"
+read -r obj pre post map extra <"$work/manifest"
 [ "$obj" = kernel/sched/build_policy.o ] || fail "manifest object $obj"
 [ "$map" = "$work/linemap/kernel__sched__idle.c.map" ] || fail "manifest map $map"
 [ "$(wc -l <"$work/manifest")" = 1 ] || fail "manifest: $(cat "$work/manifest")"
-rm -rf "$work"
 
 # Two files of one object: one build of it, no line map.  A stub objdiff
 # keeps the manifest and finds no changes (ksplice-format.h's
@@ -61,7 +61,7 @@ grep -qx "Building pre objects: kernel/sched/build_policy.o" "$T/out" ||
 	fail "build_policy.o not built once"
 grep -qx "Building post objects: kernel/sched/build_policy.o" "$T/out" ||
 	fail "build_policy.o not built once after the patch"
-read -r obj pre post map <"$T/manifest"
+read -r obj pre post map extra <"$T/manifest"
 [ "$obj" = kernel/sched/build_policy.o ] && [ "$map" = - ] &&
 	[ "$(wc -l <"$T/manifest")" = 1 ] || fail "manifest: $(cat "$T/manifest")"
 exit 0
