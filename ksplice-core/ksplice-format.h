@@ -22,6 +22,10 @@
  *     helper ksplice_<id>_helper.ko
  *     new ksplice_<id>_new.ko
  *     function <object> <name>     (one line per replaced function)
+ *     init-skipped <object> <name> (one line per function or variable of
+ *                                   init code that the patch changes and
+ *                                   the update leaves out: made with
+ *                                   ksplice-create --skip-init)
  *
  *   <id> is 1 to 32 characters of [a-z0-9_]; the default is 8 random
  *   characters of [a-z0-9].  Module names use '_' only, so the kernel
@@ -118,6 +122,25 @@
 
 #define KSPLICE_FORMAT_VERSION	1
 
+/*
+ * EXIT CODES of ksplice-create, documented in its --help.  ksplice-objdiff
+ * (which ksplice-create runs) exits with the same codes for the same
+ * outcomes; create/lib/common.sh reads them from here.
+ */
+#define KSPLICE_EXIT_OK			0
+#define KSPLICE_EXIT_ERROR		1	/* an error, said on stderr */
+#define KSPLICE_EXIT_USAGE		2	/* bad command line or input */
+#define KSPLICE_EXIT_NO_APPLY		3	/* the patch does not apply */
+#define KSPLICE_EXIT_BUILD		4	/* the kernel does not build */
+#define KSPLICE_EXIT_NO_CHANGES		5	/* the compiled code is the same */
+#define KSPLICE_EXIT_UNSUPPORTED	6	/* a change ksplice refuses */
+/*
+ * ksplice-objdiff only: it needs more builds of some objects (with
+ * __LINE__ pinned, or as the kernel builds them); ksplice-create makes
+ * them and runs it again.
+ */
+#define KSPLICE_EXIT_NEED_BUILDS	10
+
 /* The section of a new-code module that holds its struct ksplice_new. */
 #define KSPLICE_NEW_SECTION	".ksplice_new"
 
@@ -127,6 +150,33 @@
 #define KSPLICE_R_32		10
 #define KSPLICE_R_32S		11
 #define KSPLICE_R_PC64		24
+
+/*
+ * The size of the field a relocation of this type writes: 8 bytes for
+ * _64 and _PC64, 4 for the others; 0 for a type that is not one of these.
+ */
+static inline unsigned int ksplice_reloc_field_size(unsigned int type)
+{
+	switch (type) {
+	case KSPLICE_R_64:
+	case KSPLICE_R_PC64:
+		return 8;
+	case KSPLICE_R_PC32:
+	case KSPLICE_R_PLT32:
+	case KSPLICE_R_32:
+	case KSPLICE_R_32S:
+		return 4;
+	default:
+		return 0;
+	}
+}
+
+/* PC-relative types: the field holds S + A - P. */
+static inline int ksplice_reloc_is_pcrel(unsigned int type)
+{
+	return type == KSPLICE_R_PC32 || type == KSPLICE_R_PLT32 ||
+	       type == KSPLICE_R_PC64;
+}
 
 #define KSPLICE_NO_SYMBOL	0xffffffffu
 
@@ -211,6 +261,11 @@ struct ksplice_rewrite {
 #define KSPLICE_RW_JUMP_LABEL	6
 /* .static_call_sites: call/jmp to the trampoline, to the target, or NOP */
 #define KSPLICE_RW_STATIC_CALL	7
+/*
+ * .smp_locks: a lock prefix (0xf0), or the ds prefix (0x3e) that a kernel
+ * running on one CPU writes there instead
+ */
+#define KSPLICE_RW_LOCK		8
 
 /* One function of the pre code (a "section" in Ksplice's words). */
 struct ksplice_section {
@@ -227,9 +282,11 @@ struct ksplice_section {
 };
 
 /*
- * The update replaces this function (or it is the .cold part of one):
- * it must match exactly one candidate, and no task may be inside it when
- * the update is applied.
+ * The update replaces this function, or it is the .cold part of one, or
+ * old code that the new code no longer has (a compiler clone renamed or
+ * dropped by the patch): it must match exactly one candidate, and no task
+ * may be inside it when the update is applied.  Only the sections named
+ * by a struct ksplice_patch are redirected.
  */
 #define KSPLICE_SECT_REPLACED	0x1
 

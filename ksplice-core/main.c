@@ -160,7 +160,7 @@ static bool ksplice_valid_section(const struct ksplice_helper *helper,
 		return false;
 	for (i = 0; i < sec->nr_relocs; i++) {
 		r = &sec->relocs[i];
-		size = ksplice_reloc_size(r->type);
+		size = ksplice_reloc_field_size(r->type);
 		if (!size || r->place < end || r->place + size > sec->size ||
 		    (r->symbol != KSPLICE_NO_SYMBOL &&
 		     r->symbol >= helper->nr_symbols) ||

@@ -146,7 +146,7 @@ bool ksplice_check_range(struct ksplice_match_ctx *ctx, unsigned int start,
 		}
 		if (off >= end)
 			break;
-		size = ksplice_reloc_size(r->type);
+		size = ksplice_reloc_field_size(r->type);
 		if (!ksplice_check_reloc(ctx, r)) {
 			*bad = off;
 			return false;

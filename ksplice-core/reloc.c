@@ -18,22 +18,6 @@
 
 #include "core.h"
 
-unsigned int ksplice_reloc_size(unsigned int type)
-{
-	switch (type) {
-	case KSPLICE_R_64:
-	case KSPLICE_R_PC64:
-		return 8;
-	case KSPLICE_R_PC32:
-	case KSPLICE_R_PLT32:
-	case KSPLICE_R_32:
-	case KSPLICE_R_32S:
-		return 4;
-	default:
-		return 0;
-	}
-}
-
 /*
  * The target T = S of a field at address place holding S + A or
  * S + A - P.  Returns false for an unknown type.
@@ -104,7 +88,7 @@ static bool ksplice_record_value(struct ksplice_update *update,
 				 struct module *mod,
 				 const struct ksplice_reloc *r, u64 *out)
 {
-	unsigned int size = ksplice_reloc_size(r->type);
+	unsigned int size = ksplice_reloc_field_size(r->type);
 
 	if (!size) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
@@ -159,7 +143,7 @@ static int ksplice_write_records(struct ksplice_update *update,
 	for (i = 0; i < kn->nr_relocs; i++) {
 		r = &kn->relocs[i];
 		ksplice_record_value(update, mod, r, &v);
-		memcpy((void *)r->place, &v, ksplice_reloc_size(r->type));
+		memcpy((void *)r->place, &v, ksplice_reloc_field_size(r->type));
 	}
 	return 0;
 }

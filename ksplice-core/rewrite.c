@@ -20,6 +20,7 @@
 #define OP_JMP32	0xe9
 #define OP_JMP8		0xeb
 #define OP_NOP1		0x90
+#define OP_DS_PREFIX	0x3e	/* what alternatives_smp_unlock() writes */
 
 /* The x86 NOP forms the kernel writes (x86_nops[] and compiler forms). */
 static const u8 ksplice_nops[][9] = {
@@ -262,6 +263,8 @@ bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 		return ksplice_jump_label_ok(w, rw->len);
 	case KSPLICE_RW_STATIC_CALL:
 		return ksplice_static_call_ok(w, rw->len);
+	case KSPLICE_RW_LOCK:
+		return rw->len == 1 && w[0] == OP_DS_PREFIX;
 	default:
 		return false;
 	}

@@ -2,14 +2,17 @@
 # common.sh - messages, errors and command running for ksplice-create.
 # Sourced by ksplice-create; expects $PROG and $VERBOSE.
 
-# Exit codes, documented in ksplice-create --help.
-readonly EXIT_OK=0
-readonly EXIT_ERROR=1
-readonly EXIT_USAGE=2
-readonly EXIT_NO_APPLY=3
-readonly EXIT_BUILD=4
-readonly EXIT_NO_CHANGES=5
-readonly EXIT_UNSUPPORTED=6
+# Exit codes, documented in ksplice-create --help: the KSPLICE_EXIT_*
+# of ksplice-format.h, which ksplice-objdiff uses too.  The header sits in
+# the core's sources beside create/ (also where "make install" puts it).
+KSPLICE_FORMAT_H=${KSPLICE_CORE_SRC:-$SELF_DIR/../ksplice-core}/ksplice-format.h
+if ! exit_codes=$(sed -n 's/^#define KSPLICE_\(EXIT_[A-Z_]*\)[[:space:]]*\([0-9][0-9]*\).*/readonly \1=\2/p' \
+	"$KSPLICE_FORMAT_H" 2>/dev/null) || [ -z "$exit_codes" ]; then
+	echo "$PROG: cannot read the exit codes from $KSPLICE_FORMAT_H" >&2
+	exit 1
+fi
+eval "$exit_codes"
+unset exit_codes
 
 # say TEXT...: announce a step on stdout.
 say()

@@ -111,7 +111,13 @@ scratch_touch()
 	sync "$SCRATCH_DIR/touched" 2>/dev/null || true
 }
 
-# scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch.
+# The compiler flags of ksplice-create's builds: a section per function
+# and per variable, so that each can be compared and carried on its own.
+SCRATCH_SECTION_FLAGS="-ffunction-sections -fdata-sections"
+SCRATCH_KCFLAGS=$SCRATCH_SECTION_FLAGS
+
+# scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch with
+# KCFLAGS=$SCRATCH_KCFLAGS.
 #
 # One make job: for a single target, Kbuild's make of a directory hands
 # it to every subdirectory it lists whose path is a prefix of the
@@ -133,6 +139,5 @@ scratch_build_objects()
 	for obj in "$@"; do
 		rm -f -- "$SCRATCH_TREE/$obj"
 	done
-	run_logged "$log" scratch_make -j1 \
-		KCFLAGS="-ffunction-sections -fdata-sections" "$@"
+	run_logged "$log" scratch_make -j1 KCFLAGS="$SCRATCH_KCFLAGS" "$@"
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * diff.c - decide which functions changed.
+ * diff.c - compare a pre and a post object: which functions changed,
+ * which variables are new or changed, which exports differ.
  *
- * A function changed when its size, its bytes outside relocation fields
- * (except __LINE__ values that moved as the line map says) or its
- * relocations (offset, type, normalized target) differ.
+ * A function changed when its size, its bytes outside relocation fields,
+ * its relocations (offset, type, normalized target) or its entries in
+ * the kernel's tables (tables.c) differ.  A difference that the line map
+ * explains as a moved __LINE__ value is decided exactly by the same
+ * objects built with __LINE__ pinned: the function changed when those
+ * differ.  Without them the object is marked need_pinned.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,16 +16,17 @@
 
 #include "correlate.h"
 #include "diff.h"
+#include "plan.h"
+#include "policy.h"
+#include "tables.h"
 #include "target.h"
 #include "util.h"
 
 static char why[512];
 
-bool sec_is_fresh(const struct ksec *sec)
+const char *diff_why(void)
 {
-	return !strcmp(sec->name, ".data.once") ||
-	       !strcmp(sec->name, ".data..once") ||
-	       !strcmp(sec->name, "__dyndbg");
+	return why;
 }
 
 static uint32_t le32(const unsigned char *p)
@@ -50,10 +55,11 @@ static bool line_window(const unsigned char *a, const unsigned char *b,
 	return false;
 }
 
-static bool bytes_differ(const unsigned char *a, const unsigned char *b,
-			 unsigned long size, const unsigned char *mask,
-			 const struct linemap *lines)
+static enum cmp bytes_compare(const unsigned char *a, const unsigned char *b,
+			      unsigned long size, const unsigned char *mask,
+			      const struct linemap *lines)
 {
+	enum cmp res = CMP_SAME;
 	unsigned long p = 0, end;
 
 	while (p < size) {
@@ -65,11 +71,14 @@ static bool bytes_differ(const unsigned char *a, const unsigned char *b,
 			snprintf(why, sizeof(why),
 				 "bytes differ at offset 0x%lx (%02x -> %02x)",
 				 p, a[p], b[p]);
-			return true;
+			return CMP_DIFF;
 		}
+		snprintf(why, sizeof(why),
+			 "a __LINE__ value moved at offset 0x%lx", p);
+		res = CMP_LINES;
 		p = end;
 	}
-	return false;
+	return res;
 }
 
 static bool relocs_differ(const struct ksec *sa, unsigned long a0,
@@ -111,39 +120,60 @@ static bool relocs_differ(const struct ksec *sa, unsigned long a0,
 	return false;
 }
 
-/* Do the ranges differ?  Leaves the reason in why. */
-static bool range_differs(const struct ksec *sa, unsigned long a0,
-			  unsigned long asize, const struct ksec *sb,
-			  unsigned long b0, unsigned long bsize, bool in_code,
-			  const struct linemap *lines)
+enum cmp range_compare(const struct ksec *sa, unsigned long a0,
+		       unsigned long asize, const struct ksec *sb,
+		       unsigned long b0, unsigned long bsize, bool in_code,
+		       const struct linemap *lines)
 {
 	unsigned char *mask;
-	bool differ;
+	enum cmp res;
 
 	if (asize != bsize) {
 		snprintf(why, sizeof(why), "size 0x%lx -> 0x%lx", asize,
 			 bsize);
-		return true;
+		return CMP_DIFF;
 	}
 	if (relocs_differ(sa, a0, sb, b0, asize, in_code))
-		return true;
-	mask = xcalloc(1, asize);
+		return CMP_DIFF;
+	mask = xcalloc(1, asize ? asize : 1);
 	fill_fields(sa, a0, asize, mask, 1);
-	differ = bytes_differ(sa->data + a0, sb->data + b0, asize, mask,
-			      lines);
+	res = bytes_compare(sa->data + a0, sb->data + b0, asize, mask, lines);
 	free(mask);
-	return differ;
+	return res;
 }
 
-static void unsupported_func(const struct objpair *op, const struct unit *u,
-			     const char *what)
+static enum cmp worst(enum cmp a, enum cmp b)
 {
-	if (sec_is_init(u->sec))
-		fatal(EXIT_UNSUPPORTED, "%s: __init function %s %s: not supported",
-		      op->name, u->name, what);
-	if (sec_is_noinstr(u->sec))
-		fatal(EXIT_UNSUPPORTED, "%s: function %s (section %s) %s: not supported, it cannot be redirected",
-		      op->name, u->name, u->sec->name, what);
+	return a > b ? a : b;
+}
+
+/* Code and table entries of pre unit u and post unit m. */
+static enum cmp unit_compare(struct objpair *op, struct unit *u,
+			     struct unit *m, const struct linemap *lines)
+{
+	enum cmp res = range_compare(u->sec, u->start, u->size, m->sec,
+				     m->start, m->size, true, lines);
+
+	if (res == CMP_DIFF)
+		return res;
+	return worst(res, tables_compare(op, u, m, lines));
+}
+
+/*
+ * u and m differ only where __LINE__ values may have moved: do their
+ * twins of the pinned build differ at all?
+ */
+static bool pinned_differ(struct objpair *op, struct unit *u)
+{
+	struct objpair *pp = op->pinned;
+	struct unit *pu = unit_by_name(pp->pre_units, pp->npre, u->name);
+
+	if (!pu || !pu->match) {
+		snprintf(why, sizeof(why),
+			 "not found in the objects built with __LINE__ pinned");
+		return true;
+	}
+	return unit_compare(pp, pu, pu->match, NULL) != CMP_SAME;
 }
 
 static void compare_units(struct objpair *op)
@@ -152,45 +182,29 @@ static void compare_units(struct objpair *op)
 
 	for (i = 0; i < op->npre; i++) {
 		struct unit *u = &op->pre_units[i], *m = u->match;
+		enum cmp res;
 
 		if (!m)
 			continue;
-		if (!range_differs(u->sec, u->start, u->size, m->sec,
-				   m->start, m->size, true, op->lines))
+		res = unit_compare(op, u, m, op->lines);
+		if (res == CMP_SAME)
 			continue;
+		if (res == CMP_LINES) {
+			if (!op->pinned) {
+				vinfo("%s: %s: %s: to be decided with __LINE__ pinned",
+				      op->name, u->name, why);
+				op->need_pinned = true;
+				continue;
+			}
+			if (!pinned_differ(op, u)) {
+				vinfo("%s: %s: only __LINE__ values moved",
+				      op->name, u->name);
+				continue;
+			}
+		}
 		u->changed = true;
 		m->changed = true;
 		vinfo("%s: %s: %s", op->name, u->name, why);
-	}
-}
-
-static bool base_known(const struct objpair *op, const char *name)
-{
-	char *base = name_base(name);
-	struct unit *pre = unit_by_name(op->pre_units, op->npre, base);
-	struct unit *post = unit_by_name(op->post_units, op->npost, base);
-	bool known = pre || (post && post->changed) ||
-		     sym_find(op->pre, base);
-
-	free(base);
-	return known;
-}
-
-static void check_added(struct objpair *op)
-{
-	size_t i;
-
-	for (i = 0; i < op->npost; i++) {
-		struct unit *u = &op->post_units[i];
-
-		if (u->match)
-			continue;
-		unsupported_func(op, u, "added");
-		if (!name_is_clone(u->name) || !base_known(op, u->name))
-			fatal(EXIT_UNSUPPORTED, "%s: new function %s: not supported yet",
-			      op->name, u->name);
-		u->include = true;
-		vinfo("%s: %s: new compiler clone", op->name, u->name);
 	}
 }
 
@@ -213,103 +227,210 @@ static void spread_cold(struct unit *units, size_t n)
 	}
 }
 
-static void mark_results(struct objpair *op)
+/*
+ * An entry of a boot table (__setup, module parameters...) whose name
+ * holds a __COUNTER__ value (__UNIQUE_ID) is renamed when the patch adds
+ * a counter user above it: pre's entry of the same section and the same
+ * bytes and relocations is its counterpart, when there is exactly one.
+ */
+static struct ksym *boot_entry_by_content(const struct objpair *op,
+					  const struct ksym *s)
 {
+	struct ksym *found = NULL;
 	size_t i;
 
-	for (i = 0; i < op->npre; i++) {
-		struct unit *u = &op->pre_units[i];
+	for (i = 0; i < op->pre->nsyms; i++) {
+		struct ksym *p = &op->pre->syms[i];
 
-		if (u->changed || (u->parent && u->parent->changed))
-			u->replaced = true;
-		if (u->changed)
-			unsupported_func(op, u, "changed");
+		if (!sym_is_data(p) || strcmp(p->sec->name, s->sec->name) ||
+		    sym_find(op->post, p->name) ||
+		    range_compare(p->sec, p->value, p->size, s->sec, s->value,
+				  s->size, false, NULL) != CMP_SAME)
+			continue;
+		if (found)
+			return NULL;
+		found = p;
 	}
-	for (i = 0; i < op->npost; i++) {
-		struct unit *u = &op->post_units[i];
-
-		if (u->changed || (u->parent && u->parent->include) ||
-		    (u->parent && u->parent->changed))
-			u->include = true;
-	}
-}
-
-static bool data_ignored(const struct ksec *sec)
-{
-	static const char * const prefixes[] = {
-		".discard", "__ksymtab", "__kstrtab", "__kcrctab",
-		".initcall", "__param", ".modinfo", ".init.", ".exit.",
-		"___ksymtab", ".con_initcall", "__setup", ".debug",
-	};
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(prefixes); i++)
-		if (starts_with(sec->name, prefixes[i]))
-			return true;
-	return sec_is_fresh(sec);
-}
-
-static bool is_plain_rodata_sym(const struct ksym *s)
-{
-	size_t first;
-
-	return !s->sec->writable &&
-	       !rels_in(s->sec, s->value, s->value + s->size, &first);
+	return found;
 }
 
 /* The data of pre that post data s is the new version of, or NULL. */
 static struct ksym *pre_counterpart(const struct objpair *op,
 				    const struct ksym *s)
 {
+	struct ksym *p;
+
 	if (s->twin)
 		return s->twin;
 	if (sym_is_numbered(s))
 		return NULL;
-	return sym_find(op->pre, s->name);
+	p = sym_find(op->pre, s->name);
+	if (p && sym_is_data(p))
+		return p;
+	if (data_class(s->sec) == DATA_BOOT)
+		return boot_entry_by_content(op, s);
+	return NULL;
 }
 
-static void check_data(struct objpair *op)
+static bool is_variable(const struct ksym *s)
+{
+	if (!sym_is_data(s) || !s->name[0])
+		return false;
+	switch (data_class(s->sec)) {
+	case DATA_RUNTIME:
+	case DATA_PERCPU:
+	case DATA_INIT:
+	case DATA_BOOT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum cmp data_compare(const struct ksym *p, const struct ksym *s,
+			     const struct linemap *lines)
+{
+	return range_compare(p->sec, p->value, p->size, s->sec, s->value,
+			     s->size, false, lines);
+}
+
+static bool pinned_data_differ(struct objpair *op, const struct ksym *s)
+{
+	struct objpair *pp = op->pinned;
+	struct ksym *ps = sym_find(pp->post, s->name);
+	struct ksym *pr = ps ? pre_counterpart(pp, ps) : NULL;
+
+	if (!ps || !pr) {
+		snprintf(why, sizeof(why),
+			 "not found in the objects built with __LINE__ pinned");
+		return true;
+	}
+	return data_compare(pr, ps, NULL) != CMP_SAME;
+}
+
+static void compare_data(struct objpair *op)
 {
 	size_t i;
 
+	op->data_diff = xcalloc(op->post->nsyms ? op->post->nsyms : 1,
+				sizeof(*op->data_diff));
 	for (i = 0; i < op->post->nsyms; i++) {
 		struct ksym *s = &op->post->syms[i], *p;
+		enum cmp res;
 
-		if (!sym_is_data(s) || !s->name[0] || data_ignored(s->sec))
+		if (!is_variable(s))
 			continue;
 		p = pre_counterpart(op, s);
 		if (!p) {
-			if (is_plain_rodata_sym(s))
-				continue;
-			fatal(EXIT_UNSUPPORTED, "%s: new data %s (section %s): not supported yet",
-			      op->name, s->name, s->sec->name);
+			op->data_diff[i] = DD_NEW;
+			continue;
 		}
-		if (!sym_is_data(p) ||
-		    range_differs(p->sec, p->value, p->size, s->sec, s->value,
-				  s->size, false, NULL)) {
-			if (sym_is_data(p) && is_plain_rodata_sym(p) &&
-			    is_plain_rodata_sym(s))
-				continue;
+		res = data_compare(p, s, op->lines);
+		if (res == CMP_LINES && !op->pinned) {
+			vinfo("%s: data %s: %s: to be decided with __LINE__ pinned",
+			      op->name, s->name, why);
+			op->need_pinned = true;
+			res = CMP_SAME;
+		} else if (res == CMP_LINES && !pinned_data_differ(op, s)) {
+			res = CMP_SAME;
+		}
+		op->data_diff[i] = res == CMP_SAME ? DD_SAME : DD_CHANGED;
+		if (res != CMP_SAME)
 			vinfo("%s: data %s: %s", op->name, s->name, why);
-			fatal(EXIT_UNSUPPORTED, "%s: data %s (section %s) changed: not supported yet",
-			      op->name, s->name, s->sec->name);
+	}
+}
+
+/* "__ksymtab_foo" of obj in a section of the GPL table? */
+static int export_kind(const struct kobj *obj, const char *name)
+{
+	char *key = xasprintf("__ksymtab_%s", name);
+	struct ksym *s = sym_find(obj, key);
+	int kind = 0;
+
+	free(key);
+	if (s && s->sec)
+		kind = strstr(s->sec->name, "_gpl") ? 2 : 1;
+	return kind;
+}
+
+static void export_changes(const struct objpair *op, const struct kobj *a,
+			   const struct kobj *b, bool added,
+			   struct plan *plan)
+{
+	static const char * const kinds[] = { "", "EXPORT_SYMBOL",
+					      "EXPORT_SYMBOL_GPL" };
+	size_t i;
+
+	for (i = 0; i < b->nsyms; i++) {
+		const char *name = b->syms[i].name;
+		int kb, ka;
+
+		if (!starts_with(name, "__ksymtab_") || !b->syms[i].sec)
+			continue;
+		name += strlen("__ksymtab_");
+		kb = export_kind(b, name);
+		ka = export_kind(a, name);
+		if (ka == kb || (!added && ka))
+			continue;
+		if (!ka)
+			plan_refuse(plan, op, "%s %s %s: a live update cannot change the kernel's exports; leave the export as it is",
+				    kinds[kb], name,
+				    added ? "added" : "removed");
+		else
+			plan_refuse(plan, op, "%s changed from %s to %s: a live update cannot change the kernel's exports; leave the export as it is",
+				    name, kinds[ka], kinds[kb]);
+	}
+}
+
+/*
+ * The kernel is built without -ffunction-sections: there a jmp or jcc to
+ * a function of the same .text section is resolved by the assembler and
+ * may take its 2-byte form, where pre has 5 or 6 bytes and a relocation.
+ * Then the helper must be made from pre built as the kernel builds it.
+ */
+static void check_kernel_layout(struct objpair *op)
+{
+	size_t i, first, n, r;
+	struct target t;
+
+	if (op->hobj != op->pre)
+		return;
+	for (i = 0; i < op->npre && !op->need_kernel_pre; i++) {
+		struct unit *u = &op->pre_units[i];
+
+		if (!starts_with(u->sec->name, ".text"))
+			continue;
+		n = rels_in(u->sec, u->start, u->start + u->size, &first);
+		for (r = first; r < first + n; r++) {
+			const struct krel *rel = &u->sec->rels[r];
+
+			if (!rel_is_jump(u->sec, rel))
+				continue;
+			target_resolve(rel, true, &t);
+			if (!t.sec || t.sec == u->sec || !t.sec->code ||
+			    !starts_with(t.sec->name, ".text"))
+				continue;
+			vinfo("%s: %s jumps to %s: the kernel's build may have a short jump there",
+			      op->name, u->name, target_describe(&t));
+			op->need_kernel_pre = true;
+			break;
 		}
 	}
 }
 
-size_t diff_objpair(struct objpair *op)
+void diff_objpair(struct objpair *op, struct plan *plan)
 {
-	size_t i, found = 0;
-
+	check_kernel_layout(op);
 	correlate_statics(op);
+	if (op->pinned)
+		correlate_statics(op->pinned);
+	tables_index(op);
+	if (op->pinned)
+		tables_index(op->pinned);
 	compare_units(op);
 	spread_cold(op->pre_units, op->npre);
 	spread_cold(op->post_units, op->npost);
-	mark_results(op);
-	check_added(op);
-	check_data(op);
-	for (i = 0; i < op->npost; i++)
-		if (op->post_units[i].include)
-			found++;
-	return found;
+	compare_data(op);
+	export_changes(op, op->pre, op->post, true, plan);
+	export_changes(op, op->post, op->pre, false, plan);
 }

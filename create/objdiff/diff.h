@@ -7,14 +7,35 @@
 
 #include "units.h"
 
-/*
- * Compare op, mark changed units, the units to carry as new code and the
- * pre units to flag replaced.  Exits with status 4 on a change that is
- * not supported.  Returns the number of changed or added units.
- */
-size_t diff_objpair(struct objpair *op);
+struct plan;
 
-/* Sections whose objects the new code gets a fresh copy of. */
-bool sec_is_fresh(const struct ksec *sec);
+/* The result of comparing two ranges. */
+enum cmp {
+	CMP_SAME,
+	CMP_LINES,	/* differ only where the line map says a __LINE__
+			 * value moved */
+	CMP_DIFF,
+};
+
+/*
+ * Compare op: mark the units whose code or table entries differ as
+ * changed (pre and post), and fill op->data_diff.  Export changes are
+ * refused into plan.  A difference that may be only moved __LINE__
+ * values is decided with op->pinned, or sets op->need_pinned.
+ */
+void diff_objpair(struct objpair *op, struct plan *plan);
+
+/*
+ * Compare [a0, a0+asize) of sa with [b0, b0+bsize) of sb: bytes outside
+ * relocation fields (with lines, a moved __LINE__ gives CMP_LINES) and
+ * relocations.  in_code: PC-relative fields are biased by 4.
+ */
+enum cmp range_compare(const struct ksec *sa, unsigned long a0,
+		       unsigned long asize, const struct ksec *sb,
+		       unsigned long b0, unsigned long bsize, bool in_code,
+		       const struct linemap *lines);
+
+/* Why the last comparison found a difference, for messages. */
+const char *diff_why(void);
 
 #endif /* OBJDIFF_DIFF_H */

@@ -40,22 +40,41 @@ static const char *bfd_msg(void)
 
 unsigned int rel_size(unsigned int type)
 {
-	switch (type) {
-	case R_64:
-	case R_PC64:
-		return 8;
-	case R_PC32:
-	case R_PLT32:
-	case R_32:
-	case R_32S:
-		return 4;
-	}
-	return 0;
+	return ksplice_reloc_field_size(type);
 }
 
 bool rel_is_pcrel(unsigned int type)
 {
-	return type == R_PC32 || type == R_PLT32 || type == R_PC64;
+	return ksplice_reloc_is_pcrel(type);
+}
+
+/* x86 opcodes of a direct branch with a 32-bit displacement */
+#define OP_CALL		0xe8
+#define OP_JMP		0xe9
+#define OP_JCC_0	0x0f	/* 0f 80..8f: jcc */
+
+static bool rel_follows(const struct ksec *sec, const struct krel *r,
+			bool calls)
+{
+	const unsigned char *d = sec->data;
+
+	if (!rel_is_pcrel(r->type) || rel_size(r->type) != 4 || sec->nobits)
+		return false;
+	if (r->off >= 1 && (d[r->off - 1] == OP_JMP ||
+			    (calls && d[r->off - 1] == OP_CALL)))
+		return true;
+	return r->off >= 2 && d[r->off - 2] == OP_JCC_0 &&
+	       (d[r->off - 1] & 0xf0) == 0x80;
+}
+
+bool rel_is_branch(const struct ksec *sec, const struct krel *r)
+{
+	return rel_follows(sec, r, true);
+}
+
+bool rel_is_jump(const struct ksec *sec, const struct krel *r)
+{
+	return rel_follows(sec, r, false);
 }
 
 const char *rel_name(unsigned int type)
@@ -75,22 +94,6 @@ const char *rel_name(unsigned int type)
 		return "PC64";
 	}
 	return NULL;
-}
-
-bool sec_is_init(const struct ksec *sec)
-{
-	return starts_with(sec->name, ".init.") ||
-	       starts_with(sec->name, ".exit.") ||
-	       !strcmp(sec->name, ".head.text") ||
-	       !strcmp(sec->name, ".ref.text") ||
-	       starts_with(sec->name, ".meminit.") ||
-	       starts_with(sec->name, ".cpuinit.");
-}
-
-bool sec_is_noinstr(const struct ksec *sec)
-{
-	return !strcmp(sec->name, ".noinstr.text") ||
-	       !strcmp(sec->name, ".entry.text");
 }
 
 bool sym_is_func(const struct ksym *sym)

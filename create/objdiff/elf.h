@@ -9,13 +9,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Relocation types of x86-64 (ELF numbers). */
-#define R_64		1
-#define R_PC32		2
-#define R_PLT32		4
-#define R_32		10
-#define R_32S		11
-#define R_PC64		24
+#include "ksplice-format.h"
+
+/* Relocation types of x86-64: the ELF numbers, which the format uses. */
+#define R_64		KSPLICE_R_64
+#define R_PC32		KSPLICE_R_PC32
+#define R_PLT32		KSPLICE_R_PLT32
+#define R_32		KSPLICE_R_32
+#define R_32S		KSPLICE_R_32S
+#define R_PC64		KSPLICE_R_PC64
 
 /* ELF symbol types and bindings that matter here. */
 #define ST_NOTYPE	0
@@ -97,9 +99,15 @@ void fill_fields(const struct ksec *sec, unsigned long start,
 unsigned int rel_size(unsigned int type);
 bool rel_is_pcrel(unsigned int type);
 const char *rel_name(unsigned int type);
+/*
+ * Is r, a relocation of code in sec, the displacement of a direct call,
+ * jmp or jcc (rel_is_branch), or of a jmp or jcc (rel_is_jump)?  A
+ * PC-relative field after such an opcode byte cannot be a RIP-relative
+ * operand, whose ModRM byte is never one of them.
+ */
+bool rel_is_branch(const struct ksec *sec, const struct krel *r);
+bool rel_is_jump(const struct ksec *sec, const struct krel *r);
 
-bool sec_is_init(const struct ksec *sec);
-bool sec_is_noinstr(const struct ksec *sec);
 bool sym_is_func(const struct ksym *sym);
 bool sym_is_data(const struct ksym *sym);
 

@@ -7,49 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate.h"
 #include "emit.h"
 #include "special.h"
 #include "target.h"
-
-struct hsym {
-	const char *name;
-	const char *object;		/* NULL: global */
-	bool needed;			/* the new code refers to it */
-};
-
-static struct hsym *hsyms;
-static size_t nr_hsyms, cap_hsyms;
-static struct strset hsym_index;
-
-unsigned int helper_symbol(const struct objpair *op, const struct ksym *sym)
-{
-	bool local = sym->bind == SB_LOCAL && sym->sec;
-	const char *name = sym_pre_name(op, sym);
-	char *key = xasprintf("%s%c%s", name, local ? '@' : '*',
-			      local ? op->name : "");
-	int i = strset_get(&hsym_index, key);
-
-	if (i < 0) {
-		grow(&hsyms, &cap_hsyms, nr_hsyms + 1, sizeof(*hsyms));
-		hsyms[nr_hsyms].name = name;
-		hsyms[nr_hsyms].object = local ? op->name : NULL;
-		hsyms[nr_hsyms].needed = false;
-		i = nr_hsyms++;
-		strset_put(&hsym_index, key, i);
-	}
-	free(key);
-	return i;
-}
-
-unsigned int helper_symbol_needed(const struct objpair *op,
-				  const struct ksym *sym)
-{
-	unsigned int i = helper_symbol(op, sym);
-
-	hsyms[i].needed = true;
-	return i;
-}
 
 const char *ksplice_rel_macro(unsigned int type)
 {
@@ -68,25 +28,6 @@ const char *ksplice_rel_macro(unsigned int type)
 		return "KSPLICE_R_PC64";
 	}
 	return NULL;
-}
-
-static bool helper_wants(const struct unit *u)
-{
-	return !sec_is_init(u->sec);
-}
-
-void helper_number_sections(struct update_info *up)
-{
-	size_t i, k;
-	int n = 0;
-
-	for (i = 0; i < up->nops; i++) {
-		struct objpair *op = &up->ops[i];
-
-		for (k = 0; k < op->npre; k++)
-			if (helper_wants(&op->pre_units[k]))
-				op->pre_units[k].helper_idx = n++;
-	}
 }
 
 static void put_bytes(FILE *f, const unsigned char *p, size_t n)
@@ -164,7 +105,8 @@ static void put_content_fields(FILE *f, const struct unit *u,
 		u->helper_idx, i, len, off);
 }
 
-static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
+static size_t emit_relocs(FILE *f, const struct plan *plan,
+			  struct objpair *op, struct unit *u)
 {
 	size_t first, n, i;
 
@@ -177,17 +119,17 @@ static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
 	for (i = 0; i < n; i++) {
 		const struct krel *r = &u->sec->rels[first + i];
 		struct target t;
-		unsigned int sym = NO_SYMBOL;
+		unsigned int sym = KSPLICE_NO_SYMBOL;
 		long addend = r->addend;
 
 		target_resolve(r, true, &t);
 		if (t.sym) {
-			sym = helper_symbol(op, t.sym);
+			sym = plan_helper_symbol(plan, op, t.sym);
 			addend = t.addend;
 		}
 		fprintf(f, "\t{ .place = 0x%lx, .addend = %ld, .symbol = ",
 			r->off - u->start, addend);
-		if (sym == NO_SYMBOL)
+		if (sym == KSPLICE_NO_SYMBOL)
 			fputs("KSPLICE_NO_SYMBOL", f);
 		else
 			fprintf(f, "%u", sym);
@@ -202,7 +144,7 @@ static size_t emit_relocs(FILE *f, struct objpair *op, struct unit *u)
 static size_t emit_rewrites(FILE *f, struct objpair *op, struct unit *u)
 {
 	struct rewrite *rw;
-	size_t n = rewrites_for(op, u, &rw), i;
+	size_t n = rewrites_for(op->hobj, u, &rw), i;
 
 	for (i = 0; i < n; i++) {
 		if (!rw[i].repl)
@@ -234,7 +176,8 @@ static size_t emit_rewrites(FILE *f, struct objpair *op, struct unit *u)
 	return n;
 }
 
-static void emit_section_entry(FILE *f, struct objpair *op, struct unit *u,
+static void emit_section_entry(FILE *f, const struct plan *plan,
+			       struct objpair *op, struct unit *u,
 			       size_t nrel, size_t nrw)
 {
 	fputs("\t{\n\t\t.name = \"", f);
@@ -249,17 +192,18 @@ static void emit_section_entry(FILE *f, struct objpair *op, struct unit *u,
 	if (nrw)
 		fprintf(f, "\t\t.rewrites = rewrites_%d,\n\t\t.nr_rewrites = %zu,\n",
 			u->helper_idx, nrw);
-	fprintf(f, "\t\t.symbol = %u,\n", helper_symbol(op, u->sym));
+	fprintf(f, "\t\t.symbol = %u,\n", plan_helper_symbol(plan, op, u->sym));
 	fprintf(f, "\t\t.flags = %s,\n\t},\n",
-		u->replaced ? "KSPLICE_SECT_REPLACED" : "0");
+		unit_checked(u) ? "KSPLICE_SECT_REPLACED" : "0");
 }
 
-static void emit_symbols(FILE *f)
+static void emit_symbols(const struct plan *plan, FILE *f)
 {
+	const struct hsym *hsyms = plan->hsyms;
 	size_t i;
 
 	fputs("static struct ksplice_symbol symbols[] = {\n", f);
-	for (i = 0; i < nr_hsyms; i++) {
+	for (i = 0; i < plan->nhsyms; i++) {
 		fputs("\t{ .name = \"", f);
 		put_c_string(f, hsyms[i].name);
 		if (hsyms[i].object) {
@@ -286,41 +230,42 @@ static void put_string_field(FILE *f, const char *field, const char *s)
 	fputs("\",\n", f);
 }
 
-void emit_helper(struct update_info *up, FILE *f)
+void emit_helper(const struct update_info *up, FILE *f)
 {
+	const struct plan *plan = up->plan;
 	size_t *nrel, *nrw, total = 0, i, k, j = 0;
 	FILE *body = tmpfile();
 	int c;
 
 	if (!body)
 		fatal(EXIT_ERROR, "cannot create a temporary file");
-	for (i = 0; i < up->nops; i++)
-		total += up->ops[i].npre;
+	for (i = 0; i < plan->nops; i++)
+		total += plan->ops[i].nhelper;
 	nrel = xcalloc(total, sizeof(*nrel));
 	nrw = xcalloc(total, sizeof(*nrw));
-	for (i = 0; i < up->nops; i++) {
-		struct objpair *op = &up->ops[i];
+	for (i = 0; i < plan->nops; i++) {
+		struct objpair *op = &plan->ops[i];
 
-		for (k = 0; k < op->npre; k++) {
-			struct unit *u = &op->pre_units[k];
+		for (k = 0; k < op->nhelper; k++) {
+			struct unit *u = &op->helper_units[k];
 
 			if (u->helper_idx < 0)
 				continue;
 			emit_code(body, op, u);
-			nrel[u->helper_idx] = emit_relocs(body, op, u);
+			nrel[u->helper_idx] = emit_relocs(body, plan, op, u);
 			nrw[u->helper_idx] = emit_rewrites(body, op, u);
 			j++;
 		}
 	}
 	fputs("static const struct ksplice_section sections[] = {\n", body);
-	for (i = 0; i < up->nops; i++) {
-		struct objpair *op = &up->ops[i];
+	for (i = 0; i < plan->nops; i++) {
+		struct objpair *op = &plan->ops[i];
 
-		for (k = 0; k < op->npre; k++) {
-			struct unit *u = &op->pre_units[k];
+		for (k = 0; k < op->nhelper; k++) {
+			struct unit *u = &op->helper_units[k];
 
 			if (u->helper_idx >= 0)
-				emit_section_entry(body, op, u,
+				emit_section_entry(body, plan, op, u,
 						   nrel[u->helper_idx],
 						   nrw[u->helper_idx]);
 		}
@@ -331,7 +276,7 @@ void emit_helper(struct update_info *up, FILE *f)
 	      "/* Generated by ksplice-objdiff: the update's helper module. */\n"
 	      "#include <linux/module.h>\n"
 	      "#include \"ksplice-format.h\"\n\n", f);
-	emit_symbols(f);
+	emit_symbols(plan, f);
 	rewind(body);
 	while ((c = getc(body)) != EOF)
 		putc(c, f);

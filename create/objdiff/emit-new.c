@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * emit-new.c - the new-code module's sources: new-code.S (the post bytes
- * of the included units, their special-section entries and the data they
- * need a copy of) and new-desc.c (struct ksplice_new with its patches and
- * the relocation records the core writes).
+ * of the carried units, their special-section entries and the data the
+ * new code carries) and new-desc.c (struct ksplice_new with its patches
+ * and the relocation records the core writes).  Everything comes from
+ * the resolved plan.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "diff.h"
 #include "emit.h"
 #include "special.h"
-#include "target.h"
-
-struct copy {
-	struct objpair *op;
-	struct ksec *sec;
-};
 
 struct record {
 	char *label;
@@ -27,29 +21,12 @@ struct record {
 };
 
 struct new_state {
-	struct update_info *up;
-	struct copy *copies;
-	size_t ncopies, cap_copies;
+	const struct update_info *up;
+	const struct plan *plan;
 	struct record *recs;
 	size_t nrecs, cap_recs;
-	struct strset extnames;		/* symbols referenced by name */
 	struct strset labels;		/* labels records refer to */
 };
-
-static int copy_id(struct new_state *st, struct objpair *op,
-		   struct ksec *sec)
-{
-	size_t i;
-
-	for (i = 0; i < st->ncopies; i++)
-		if (st->copies[i].sec == sec)
-			return i;
-	grow(&st->copies, &st->cap_copies, st->ncopies + 1,
-	     sizeof(*st->copies));
-	st->copies[st->ncopies].op = op;
-	st->copies[st->ncopies].sec = sec;
-	return st->ncopies++;
-}
 
 static void add_record(struct new_state *st, const char *label,
 		       unsigned long off, long addend, unsigned int sym,
@@ -67,50 +44,6 @@ static void add_record(struct new_state *st, const char *label,
 	strset_put(&st->labels, label, 1);
 }
 
-/*
- * The expression a relocation field of the new code gets, written to buf;
- * or false when the field is left to a record of the core.
- */
-static bool reloc_expr(struct new_state *st, struct objpair *op,
-		       const struct krel *r, bool in_code, const char *where,
-		       char *buf, size_t len)
-{
-	long bias = in_code && rel_is_pcrel(r->type) ? 4 : 0;
-	struct target t;
-	struct unit *u;
-	long pos;
-
-	target_resolve(r, in_code, &t);
-	pos = target_secoff(&t);
-	if (t.sec) {
-		u = unit_at(op->post_units, op->npost, t.sec, pos + bias,
-			    false);
-		if (!u)
-			u = unit_at(op->post_units, op->npost, t.sec, pos,
-				    true);
-		if (u && u->include) {
-			snprintf(buf, len, "__ksplice_f%d%+ld", u->newid,
-				 pos - (long)u->start);
-			return true;
-		}
-	}
-	if (t.sym && (t.sym->bind != SB_LOCAL || !t.sym->sec) &&
-	    strset_get(&st->up->exported, t.sym->name) >= 0) {
-		snprintf(buf, len, "%s%+ld", t.sym->name, t.addend);
-		strset_put(&st->extnames, t.sym->name, 1);
-		return true;
-	}
-	if (t.sec && (sec_is_fresh(t.sec) || target_is_copyable(&t))) {
-		snprintf(buf, len, "__ksplice_d%d%+ld",
-			 copy_id(st, op, t.sec), pos);
-		return true;
-	}
-	if (!t.sym)
-		fatal(EXIT_UNSUPPORTED, "%s: %s refers to section %s, which has no symbols: not supported yet",
-		      op->name, where, t.sec->name);
-	return false;
-}
-
 static void put_bytes(FILE *f, const unsigned char *p, unsigned long n)
 {
 	unsigned long i;
@@ -120,54 +53,70 @@ static void put_bytes(FILE *f, const unsigned char *p, unsigned long n)
 			i % 16 == 15 || i == n - 1 ? "\n" : "");
 }
 
+/* The bytes of [start, start+n) of sec: .zero for a run of NOBITS. */
+static void put_data(FILE *f, const struct ksec *sec, unsigned long start,
+		     unsigned long n)
+{
+	if (!n)
+		return;
+	if (sec->nobits)
+		fprintf(f, "\t.zero %lu\n", n);
+	else
+		put_bytes(f, sec->data + start, n);
+}
+
 /*
- * Emit [start, start+size) of sec with its relocations; records refer to
- * label + label_off + offset.
+ * Emit [start, start+size) of sec with its relocations as the plan
+ * resolved them; records refer to label + label_off + offset.
  */
-static void emit_range(struct new_state *st, FILE *f, struct objpair *op,
-		       struct ksec *sec, unsigned long start,
-		       unsigned long size, bool in_code, const char *label,
-		       unsigned long label_off, const char *what)
+static void emit_range(struct new_state *st, FILE *f, struct ksec *sec,
+		       unsigned long start, unsigned long size,
+		       const char *label, unsigned long label_off,
+		       const char *what)
 {
 	static const unsigned char zero[8];
 	unsigned long p = start, end = start + size;
 	size_t first, n, i;
-	char expr[512];
 
 	n = rels_in(sec, start, end, &first);
 	for (i = first; i < first + n; i++) {
 		const struct krel *r = &sec->rels[i];
+		const struct resolution *res;
 		unsigned int fsize = rel_size(r->type);
-		char *where;
 
 		if (!ksplice_rel_macro(r->type))
 			fatal(EXIT_ERROR, "%s: %s: unsupported relocation type %u at offset 0x%lx",
-			      op->name, what, r->type, r->off - start);
+			      sec->obj->name, what, r->type, r->off - start);
 		if (r->off < p || r->off + fsize > end)
 			fatal(EXIT_ERROR, "%s: %s: overlapping relocations at offset 0x%lx",
-			      op->name, what, r->off - start);
-		put_bytes(f, sec->data + p, r->off - p);
-		where = xasprintf("%s (offset 0x%lx)", what, r->off - start);
-		if (reloc_expr(st, op, r, in_code, where, expr, sizeof(expr))) {
-			fprintf(f, "\t.reloc ., R_X86_64_%s, %s\n",
-				rel_name(r->type), expr);
-		} else {
-			struct target t;
-
-			target_resolve(r, in_code, &t);
+			      sec->obj->name, what, r->off - start);
+		put_data(f, sec, p, r->off - p);
+		res = plan_resolution(st->plan, sec, i);
+		switch (res->kind) {
+		case RES_UNIT:
+			fprintf(f, "\t.reloc ., R_X86_64_%s, __ksplice_f%d%+ld\n",
+				rel_name(r->type), res->index, res->off);
+			break;
+		case RES_COPY:
+			fprintf(f, "\t.reloc ., R_X86_64_%s, __ksplice_d%d%+ld\n",
+				rel_name(r->type), res->index, res->off);
+			break;
+		case RES_EXPORT:
+			fprintf(f, "\t.reloc ., R_X86_64_%s, %s%+ld\n",
+				rel_name(r->type), res->name, res->off);
+			break;
+		default:
 			add_record(st, label, label_off + r->off - start,
-				   t.addend, helper_symbol_needed(op, t.sym),
-				   r->type);
+				   res->off, res->index, r->type);
+			break;
 		}
-		free(where);
 		put_bytes(f, zero, fsize);
 		p = r->off + fsize;
 	}
-	put_bytes(f, sec->data + p, end - p);
+	put_data(f, sec, p, end - p);
 }
 
-static void emit_unit(struct new_state *st, FILE *f, struct objpair *op,
-		      struct unit *u)
+static void emit_unit(struct new_state *st, FILE *f, struct unit *u)
 {
 	char label[32], *what;
 
@@ -178,8 +127,7 @@ static void emit_unit(struct new_state *st, FILE *f, struct objpair *op,
 		u->newid, label, label, label, label, u->asm_name,
 		u->asm_name);
 	what = xasprintf("function %s", u->name);
-	emit_range(st, f, op, u->sec, u->start, u->size, true, label, 0,
-		   what);
+	emit_range(st, f, u->sec, u->start, u->size, label, 0, what);
 	free(what);
 	fprintf(f, "\t.size %s, . - %s\n\t.size %s, . - %s\n", u->asm_name,
 		u->asm_name, label, label);
@@ -196,6 +144,7 @@ static void emit_table(struct new_state *st, FILE *f, size_t k,
 		       const char *name, unsigned int entsize, bool relocs,
 		       const struct special *sp)
 {
+	const struct plan *plan = st->plan;
 	char label[32];
 	unsigned long out = 0;
 	bool started = false;
@@ -203,8 +152,8 @@ static void emit_table(struct new_state *st, FILE *f, size_t k,
 
 	snprintf(label, sizeof(label), "__ksplice_s%zu%s", k,
 		 relocs ? "" : "c");
-	for (i = 0; i < st->up->nops; i++) {
-		struct objpair *op = &st->up->ops[i];
+	for (i = 0; i < plan->nops; i++) {
+		struct objpair *op = &plan->ops[i];
 		struct ksec *sec = sec_find(op->post, name);
 		struct ksec *site = sec_find(op->post, sp->name);
 
@@ -216,7 +165,7 @@ static void emit_table(struct new_state *st, FILE *f, size_t k,
 							    op->npost);
 			char *what;
 
-			if (!u || !u->include ||
+			if (!u || !unit_carried(u) ||
 			    (e + 1) * entsize > sec->size)
 				continue;
 			if (!started) {
@@ -229,8 +178,8 @@ static void emit_table(struct new_state *st, FILE *f, size_t k,
 			}
 			what = xasprintf("%s entry %zu", name, e);
 			if (relocs)
-				emit_range(st, f, op, sec, e * entsize,
-					   entsize, false, label, out, what);
+				emit_range(st, f, sec, e * entsize, entsize,
+					   label, out, what);
 			else
 				put_bytes(f, sec->data + e * entsize,
 					  entsize);
@@ -256,11 +205,13 @@ static void emit_specials(struct new_state *st, FILE *f)
 
 static void emit_copies(struct new_state *st, FILE *f)
 {
+	const struct plan *plan = st->plan;
 	size_t k;
 
-	for (k = 0; k < st->ncopies; k++) {
-		struct copy *c = &st->copies[k];
+	for (k = 0; k < plan->ncopies; k++) {
+		const struct copy *c = &plan->copies[k];
 		struct ksec *sec = c->sec;
+		unsigned int align = 1u << sec->align_pow;
 		char label[32], *what, *name;
 
 		snprintf(label, sizeof(label), "__ksplice_d%zu", k);
@@ -270,13 +221,14 @@ static void emit_copies(struct new_state *st, FILE *f)
 			name = xasprintf(".data.ksplice.%zu", k);
 		else
 			name = xasprintf(".rodata.ksplice.%zu", k);
+		/* A piece of a section keeps the alignment of its offset. */
+		while (align > 1 && c->start % align)
+			align >>= 1;
 		fprintf(f, "\n\t.section %s,\"%s\",@progbits\n\t.balign %u\n"
 			"\t.globl %s\n\t.hidden %s\n%s:\n", name,
-			sec_flags(sec), 1u << sec->align_pow, label, label,
-			label);
+			sec_flags(sec), align, label, label, label);
 		what = xasprintf("section %s", sec->name);
-		emit_range(st, f, c->op, sec, 0, sec->size, sec->code, label, 0,
-			   what);
+		emit_range(st, f, sec, c->start, c->size, label, 0, what);
 		free(what);
 		free(name);
 	}
@@ -284,82 +236,72 @@ static void emit_copies(struct new_state *st, FILE *f)
 
 static void emit_code(struct new_state *st, FILE *f)
 {
+	const struct plan *plan = st->plan;
 	size_t i, k;
 
 	fputs("/* Generated by ksplice-objdiff: the update's new code. */\n", f);
-	for (i = 0; i < st->up->nops; i++) {
-		struct objpair *op = &st->up->ops[i];
+	for (i = 0; i < plan->nops; i++) {
+		struct objpair *op = &plan->ops[i];
 
 		for (k = 0; k < op->npost; k++)
-			if (op->post_units[k].include)
-				emit_unit(st, f, op, &op->post_units[k]);
+			if (unit_carried(&op->post_units[k]))
+				emit_unit(st, f, &op->post_units[k]);
 	}
 	emit_specials(st, f);
 	emit_copies(st, f);
 }
 
-/* Number the included units and give each a unique assembler name. */
-static void name_units(struct new_state *st, bool final)
-{
-	struct strset used;
-	size_t i, k;
-	int n = 0;
-
-	strset_init(&used);
-	for (i = 0; i < st->up->nops; i++) {
-		struct objpair *op = &st->up->ops[i];
-
-		for (k = 0; k < op->npost; k++) {
-			struct unit *u = &op->post_units[k];
-			char *name = xstrdup(u->name);
-			int dup = 0;
-
-			if (!u->include)
-				continue;
-			u->newid = n++;
-			while (final && (strset_get(&used, name) >= 0 ||
-					 strset_get(&st->extnames, name) >= 0)) {
-				free(name);
-				name = xasprintf("%s.%d", u->name, ++dup);
-			}
-			strset_put(&used, name, 1);
-			u->asm_name = name;
-		}
-	}
-}
-
 /* Every piece of new code, for the stack check of an undo. */
-static void emit_code_ranges(struct update_info *up, FILE *f)
+static void emit_code_ranges(const struct plan *plan, FILE *f)
 {
 	size_t i, k;
 
 	fputs("static const struct ksplice_code code[] = {\n", f);
-	for (i = 0; i < up->nops; i++)
-		for (k = 0; k < up->ops[i].npost; k++) {
-			struct unit *u = &up->ops[i].post_units[k];
+	for (i = 0; i < plan->nops; i++)
+		for (k = 0; k < plan->ops[i].npost; k++) {
+			struct unit *u = &plan->ops[i].post_units[k];
 
-			if (u->include)
+			if (unit_carried(u))
 				fprintf(f, "\t{ .start = __ksplice_f%d, .size = 0x%lx },\t/* %s */\n",
 					u->newid, u->size, u->name);
 		}
 	fputs("};\n\n", f);
 }
 
-static void emit_desc(struct new_state *st, FILE *f)
+static size_t emit_patches(const struct plan *plan, FILE *f)
 {
-	struct update_info *up = st->up;
-	size_t i, k, npatches = 0;
+	size_t i, k, n = 0;
 
-	fputs("// SPDX-License-Identifier: GPL-2.0\n"
-	      "/* Generated by ksplice-objdiff: the update's new-code module. */\n"
-	      "#include <linux/module.h>\n"
-	      "#include \"ksplice-format.h\"\n\n", f);
-	for (i = 0; i < up->nops; i++)
-		for (k = 0; k < up->ops[i].npost; k++) {
-			struct unit *u = &up->ops[i].post_units[k];
+	fputs("static const struct ksplice_patch patches[] = {\n", f);
+	for (i = 0; i < plan->nops; i++) {
+		struct objpair *op = &plan->ops[i];
+
+		for (k = 0; k < op->npost; k++) {
+			struct unit *u = &op->post_units[k];
+
+			if (u->fate != FATE_REPLACED || u->parent)
+				continue;
+			fprintf(f, "\t{ .section = %d, .new_code = __ksplice_f%d },\t/* %s %s */\n",
+				u->match->helper_idx, u->newid, op->name,
+				u->name);
+			n++;
+		}
+	}
+	fputs("};\n\n", f);
+	return n;
+}
+
+static void emit_externs(struct new_state *st, FILE *f)
+{
+	const struct plan *plan = st->plan;
+	size_t i, k;
+
+	for (i = 0; i < plan->nops; i++)
+		for (k = 0; k < plan->ops[i].npost; k++) {
+			struct unit *u = &plan->ops[i].post_units[k];
 			char *label;
 
-			if (!u->include)
+			if (!unit_carried(u))
 				continue;
 			label = xasprintf("__ksplice_f%d", u->newid);
 			strset_put(&st->labels, label, 1);
@@ -369,6 +311,19 @@ static void emit_desc(struct new_state *st, FILE *f)
 		if (st->labels.keys[i])
 			fprintf(f, "extern char %s[];\n", st->labels.keys[i]);
 	fputs("\n", f);
+}
+
+static void emit_desc(struct new_state *st, FILE *f)
+{
+	const struct update_info *up = st->up;
+	const struct plan *plan = st->plan;
+	size_t i, npatches;
+
+	fputs("// SPDX-License-Identifier: GPL-2.0\n"
+	      "/* Generated by ksplice-objdiff: the update's new-code module. */\n"
+	      "#include <linux/module.h>\n"
+	      "#include \"ksplice-format.h\"\n\n", f);
+	emit_externs(st, f);
 	if (st->nrecs) {
 		fputs("static const struct ksplice_reloc relocs[] = {\n", f);
 		for (i = 0; i < st->nrecs; i++) {
@@ -380,23 +335,8 @@ static void emit_desc(struct new_state *st, FILE *f)
 		}
 		fputs("};\n\n", f);
 	}
-	fputs("static const struct ksplice_patch patches[] = {\n", f);
-	for (i = 0; i < up->nops; i++) {
-		struct objpair *op = &up->ops[i];
-
-		for (k = 0; k < op->npost; k++) {
-			struct unit *u = &op->post_units[k];
-
-			if (!u->include || !u->match || u->parent)
-				continue;
-			fprintf(f, "\t{ .section = %d, .new_code = __ksplice_f%d },\t/* %s %s */\n",
-				u->match->helper_idx, u->newid, op->name,
-				u->name);
-			npatches++;
-		}
-	}
-	fputs("};\n\n", f);
-	emit_code_ranges(up, f);
+	npatches = emit_patches(plan, f);
+	emit_code_ranges(plan, f);
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);
@@ -416,36 +356,22 @@ static void emit_desc(struct new_state *st, FILE *f)
 	      "static void __exit ksplice_new_exit(void)\n{\n"
 	      "\tksplice_unregister_new(&ksplice_new);\n}\n\n"
 	      "module_init(ksplice_new_init);\n"
-	      "module_exit(ksplice_new_exit);\n"
-	      "MODULE_LICENSE(\"GPL\");\n", f);
+	      "module_exit(ksplice_new_exit);\n", f);
+	for (i = 0; i < plan->imports.cap; i++)
+		if (plan->imports.keys[i])
+			fprintf(f, "MODULE_IMPORT_NS(%s);\n",
+				plan->imports.keys[i]);
+	fputs("MODULE_LICENSE(\"GPL\");\n", f);
 }
 
-static void reset_state(struct new_state *st)
-{
-	size_t i;
-
-	for (i = 0; i < st->nrecs; i++)
-		free(st->recs[i].label);
-	st->nrecs = 0;
-	st->ncopies = 0;
-	strset_init(&st->labels);
-}
-
-void emit_new(struct update_info *up, FILE *code, FILE *desc)
+void emit_new(const struct update_info *up, FILE *code, FILE *desc)
 {
 	struct new_state st;
-	FILE *null = fopen("/dev/null", "w");
 
-	if (!null)
-		fatal(EXIT_ERROR, "cannot open /dev/null");
 	memset(&st, 0, sizeof(st));
 	st.up = up;
-	strset_init(&st.extnames);
-	name_units(&st, false);
-	emit_code(&st, null);
-	fclose(null);
-	reset_state(&st);
-	name_units(&st, true);
+	st.plan = up->plan;
+	strset_init(&st.labels);
 	emit_code(&st, code);
 	emit_desc(&st, desc);
 }

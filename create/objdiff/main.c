@@ -11,12 +11,20 @@
 
 #include "diff.h"
 #include "emit.h"
+#include "plan.h"
+#include "policy.h"
 
 static const char usage_text[] =
 	"usage: ksplice-objdiff [-v] --id ID --release REL --description-file FILE\n"
-	"                       --symvers MODULE_SYMVERS --out DIR MANIFEST\n"
-	"MANIFEST lines: OBJNAME PRE.o POST.o LINEMAP|-\n"
-	"exit: 0 changes written, 3 no changes, 4 unsupported change, 1 error\n";
+	"                       --symvers MODULE_SYMVERS [--kconfig CONFIG]\n"
+	"                       [--skip-init]\n"
+	"                       --out DIR MANIFEST\n"
+	"MANIFEST lines: OBJNAME PRE.o POST.o LINEMAP|- [OPTION=FILE...]\n"
+	"  pinned-pre=, pinned-post=  the objects built with __LINE__ pinned\n"
+	"  kernel-pre=                pre built as the kernel builds it\n"
+	"exit: 0 update written, 5 no changes, 6 a change is refused,\n"
+	"      10 build what DIR/need-builds lists and run again,\n"
+	"      1 error, 2 usage\n";
 
 static void usage(const char *msg)
 {
@@ -48,31 +56,103 @@ static char *read_text(const char *path)
 	return s;
 }
 
-/* Module.symvers: crc, name, module, export type (tab separated). */
-static void read_symvers(const char *path, struct strset *set)
+/*
+ * Module.symvers: crc, name, module, export type, namespace (tab
+ * separated).  The exports of vmlinux, with their namespaces.
+ */
+static void read_symvers(const char *path, struct plan *plan)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, nscap = 0;
 
 	if (!f)
 		fatal(EXIT_ERROR, "%s: %s", path, strerror(errno));
-	strset_init(set);
+	strset_init(&plan->exported);
+	strset_init(&plan->namespaces);
 	while (getline(&line, &cap, f) > 0) {
-		char *crc = strtok(line, "\t\n");
-		char *name = strtok(NULL, "\t\n");
-		char *module = strtok(NULL, "\t\n");
+		char *fields[5] = { NULL }, *p = line;
+		int n;
 
-		if (crc && name && module && !strcmp(module, "vmlinux"))
-			strset_put(set, name, 1);
+		line[strcspn(line, "\n")] = '\0';
+		for (n = 0; n < 5 && p; n++)
+			fields[n] = strsep(&p, "\t");
+		if (n < 3 || !fields[1][0] || strcmp(fields[2], "vmlinux"))
+			continue;
+		strset_put(&plan->exported, fields[1], 1);
+		if (n < 5 || !fields[4][0])
+			continue;
+		grow(&plan->nsnames, &nscap, plan->nnsnames + 1,
+		     sizeof(*plan->nsnames));
+		plan->nsnames[plan->nnsnames] = xstrdup(fields[4]);
+		strset_put(&plan->namespaces, fields[1], plan->nnsnames++);
 	}
 	free(line);
 	fclose(f);
-	if (!set->count)
+	if (!plan->exported.count)
 		fatal(EXIT_ERROR, "%s: no vmlinux exports found", path);
 }
 
-static void read_manifest(const char *path, struct update_info *up)
+static struct objpair *objpair_load(const char *name, const char *pre,
+				    const char *post, const char *map)
+{
+	struct objpair *op = xcalloc(1, sizeof(*op));
+
+	op->name = xstrdup(name);
+	op->pre = obj_load(pre, name);
+	op->post = obj_load(post, name);
+	op->lines = map ? linemap_read(map) : NULL;
+	return op;
+}
+
+/* "key=value" in a manifest line: value if tok starts with key=. */
+static const char *opt_value(const char *tok, const char *key)
+{
+	size_t n = strlen(key);
+
+	return !strncmp(tok, key, n) && tok[n] == '=' ? tok + n + 1 : NULL;
+}
+
+static void manifest_line(const char *path, unsigned long lineno,
+			  char *line, struct objpair *op)
+{
+	const char *name, *pre, *post, *map, *v;
+	const char *ppre = NULL, *ppost = NULL, *kpre = NULL;
+	char *tok, *save;
+	struct objpair *loaded;
+
+	name = strtok_r(line, " \t\n", &save);
+	pre = strtok_r(NULL, " \t\n", &save);
+	post = strtok_r(NULL, " \t\n", &save);
+	map = strtok_r(NULL, " \t\n", &save);
+	if (!map)
+		fatal(EXIT_ERROR, "%s:%lu: expected \"OBJNAME PRE.o POST.o LINEMAP [OPTION=FILE...]\"",
+		      path, lineno);
+	while ((tok = strtok_r(NULL, " \t\n", &save))) {
+		if ((v = opt_value(tok, "pinned-pre")))
+			ppre = v;
+		else if ((v = opt_value(tok, "pinned-post")))
+			ppost = v;
+		else if ((v = opt_value(tok, "kernel-pre")))
+			kpre = v;
+		else
+			fatal(EXIT_ERROR, "%s:%lu: unknown option %s", path,
+			      lineno, tok);
+	}
+	if (!ppre != !ppost)
+		fatal(EXIT_ERROR, "%s:%lu: pinned-pre and pinned-post go together",
+		      path, lineno);
+	loaded = objpair_load(name, pre, post, map);
+	*op = *loaded;
+	free(loaded);
+	if (ppre)
+		op->pinned = objpair_load(name, ppre, ppost, "-");
+	if (kpre)
+		op->hobj = obj_load(kpre, name);
+}
+
+static void read_manifest(const char *path, struct objpair **ops,
+			  size_t *nops)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -82,29 +162,15 @@ static void read_manifest(const char *path, struct update_info *up)
 	if (!f)
 		fatal(EXIT_ERROR, "%s: %s", path, strerror(errno));
 	while (getline(&line, &cap, f) > 0) {
-		char name[4096], pre[4096], post[4096], map[4096], extra;
-		struct objpair *op;
-		int n;
-
 		lineno++;
-		n = sscanf(line, "%4095s %4095s %4095s %4095s %c", name, pre,
-			   post, map, &extra);
-		if (n == EOF)
+		if (!line[strspn(line, " \t\n")])
 			continue;
-		if (n != 4)
-			fatal(EXIT_ERROR, "%s:%lu: expected \"OBJNAME PRE.o POST.o LINEMAP\"",
-			      path, lineno);
-		grow(&up->ops, &ocap, up->nops + 1, sizeof(*up->ops));
-		op = &up->ops[up->nops++];
-		memset(op, 0, sizeof(*op));
-		op->name = xstrdup(name);
-		op->pre = obj_load(pre, name);
-		op->post = obj_load(post, name);
-		op->lines = linemap_read(map);
+		grow(ops, &ocap, *nops + 1, sizeof(**ops));
+		manifest_line(path, lineno, line, &(*ops)[(*nops)++]);
 	}
 	free(line);
 	fclose(f);
-	if (!up->nops)
+	if (!*nops)
 		fatal(EXIT_ERROR, "%s: no objects listed", path);
 }
 
@@ -115,23 +181,42 @@ static bool valid_id(const char *id)
 	return n >= 1 && n <= 32 && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
-static void print_summary(struct update_info *up, FILE *changes)
+static void print_summary(const struct plan *plan, FILE *changes)
 {
 	size_t i, k;
 
-	for (i = 0; i < up->nops; i++) {
-		struct objpair *op = &up->ops[i];
+	for (i = 0; i < plan->nops; i++) {
+		struct objpair *op = &plan->ops[i];
 
 		for (k = 0; k < op->npost; k++) {
 			struct unit *u = &op->post_units[k];
 			const char *what = u->match ? "changed" : "added";
 
-			if (!u->include)
+			if (!unit_carried(u))
 				continue;
 			printf("%s: %s %s\n", op->name, u->name, what);
 			fprintf(changes, "%s %s %s\n", what, op->name, u->name);
 		}
+		for (k = 0; k < op->post->nsyms; k++) {
+			struct ksym *s = &op->post->syms[k];
+
+			if (op->data_fate[k] != DFATE_NEW)
+				continue;
+			printf("%s: %s %s added\n", op->name,
+			       s->sec->writable ? "variable" : "read-only data",
+			       s->name);
+			fprintf(changes, "data %s %s\n", op->name, s->name);
+		}
+		for (k = 0; k < op->npre; k++) {
+			struct unit *u = &op->pre_units[k];
+
+			if (u->fate == FATE_VANISHED)
+				fprintf(changes, "vanished %s %s\n", op->name,
+					u->name);
+		}
 	}
+	for (i = 0; plan->skip_init && i < plan->ninit_changes; i++)
+		fprintf(changes, "init-skipped %s\n", plan->init_changes[i]);
 }
 
 static FILE *open_out(const char *dir, const char *name, char **tmp)
@@ -161,7 +246,7 @@ static void commit_out(const char *dir, const char *name, char *tmp)
 	free(tmp);
 }
 
-static void write_outputs(struct update_info *up, const char *dir)
+static void write_outputs(const struct update_info *up, const char *dir)
 {
 	static const char * const names[] = {
 		"new-code.S", "new-desc.c", "helper.c", "changes",
@@ -172,14 +257,54 @@ static void write_outputs(struct update_info *up, const char *dir)
 
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		f[i] = open_out(dir, names[i], &tmp[i]);
-	helper_number_sections(up);
 	emit_new(up, f[0], f[1]);
 	emit_helper(up, f[2]);
-	print_summary(up, f[3]);
+	print_summary(up->plan, f[3]);
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		close_out(f[i], tmp[i]);
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		commit_out(dir, names[i], tmp[i]);
+}
+
+/*
+ * Tell ksplice-create which objects to build again: "pinned OBJ" (with
+ * __LINE__ pinned) and "kernel-pre OBJ" (pre as the kernel builds it).
+ */
+static int ask_for_builds(const struct plan *plan, const char *dir)
+{
+	char *path = xasprintf("%s/need-builds", dir);
+	FILE *f = fopen(path, "w");
+	size_t i;
+
+	if (!f)
+		fatal(EXIT_ERROR, "%s: %s", path, strerror(errno));
+	for (i = 0; i < plan->nops; i++) {
+		if (plan->ops[i].need_pinned)
+			fprintf(f, "pinned %s\n", plan->ops[i].name);
+		if (plan->ops[i].need_kernel_pre)
+			fprintf(f, "kernel-pre %s\n", plan->ops[i].name);
+	}
+	if (ferror(f) || fclose(f))
+		fatal(EXIT_ERROR, "%s: write error", path);
+	free(path);
+	return EXIT_NEED_BUILDS;
+}
+
+static void print_list(const char *title, char **lines, size_t n)
+{
+	size_t i;
+
+	if (n)
+		fprintf(stderr, "%s\n", title);
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "  %s\n", lines[i]);
+}
+
+static int refuse(const struct plan *plan)
+{
+	print_list("ksplice-objdiff: the update cannot make these changes:",
+		   plan->refusals, plan->nrefusals);
+	return EXIT_UNSUPPORTED;
 }
 
 int main(int argc, char **argv)
@@ -189,17 +314,23 @@ int main(int argc, char **argv)
 		{ "release", required_argument, NULL, 'r' },
 		{ "description-file", required_argument, NULL, 'd' },
 		{ "symvers", required_argument, NULL, 's' },
+		{ "kconfig", required_argument, NULL, 'k' },
+		{ "skip-init", no_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *desc = NULL, *symvers = NULL, *out = NULL;
+	const char *desc = NULL, *symvers = NULL, *out = NULL, *kconfig = NULL;
 	struct update_info up;
-	size_t i, found = 0;
+	struct plan plan;
+	struct objpair *ops = NULL;
+	size_t i, nops = 0, carried;
+	bool need_builds = false;
 	int c;
 
 	memset(&up, 0, sizeof(up));
+	memset(&plan, 0, sizeof(plan));
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
@@ -213,6 +344,12 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			symvers = optarg;
+			break;
+		case 'k':
+			kconfig = optarg;
+			break;
+		case 'S':
+			plan.skip_init = true;
 			break;
 		case 'o':
 			out = optarg;
@@ -235,18 +372,36 @@ int main(int argc, char **argv)
 		usage("ID must be 1 to 32 characters of [a-z0-9_]");
 	if (access(out, W_OK))
 		fatal(EXIT_ERROR, "%s: %s", out, strerror(errno));
+	policy_init(kconfig);
 	up.description = read_text(desc);
-	read_symvers(symvers, &up.exported);
-	read_manifest(argv[optind], &up);
+	read_manifest(argv[optind], &ops, &nops);
+	plan_init(&plan, ops, nops);
+	read_symvers(symvers, &plan);
+	up.plan = &plan;
 
-	for (i = 0; i < up.nops; i++) {
-		units_build(&up.ops[i]);
-		found += diff_objpair(&up.ops[i]);
+	for (i = 0; i < nops; i++) {
+		units_build(&ops[i]);
+		if (ops[i].pinned)
+			units_build(ops[i].pinned);
+		diff_objpair(&ops[i], &plan);
+		need_builds |= ops[i].need_pinned || ops[i].need_kernel_pre;
 	}
-	if (!found) {
+	if (need_builds)
+		return ask_for_builds(&plan, out);
+	carried = plan_decide(&plan);
+	if (!carried && plan.ninit_changes && !plan.nrefusals)
+		plan_refuse(&plan, NULL, "the patch changes only init code: without it (--skip-init) nothing is left to update");
+	if (!carried && !plan.nrefusals) {
+		print_list("ksplice-objdiff: notes:", plan.notes, plan.nnotes);
 		printf("no changes detected\n");
 		return EXIT_NO_CHANGES;
 	}
+	if (plan.nrefusals)
+		return refuse(&plan);
+	plan_resolve(&plan);
+	if (plan.nrefusals)
+		return refuse(&plan);
+	print_list("ksplice-objdiff: notes:", plan.notes, plan.nnotes);
 	write_outputs(&up, out);
 	return 0;
 }

@@ -11,16 +11,19 @@
 #include "util.h"
 
 const struct special specials[] = {
-	{ "__ex_table", 12, NULL, 0, false },
-	{ "__jump_table", 16, NULL, 0, false },
-	{ ".static_call_sites", 8, NULL, 0, false },
-	{ ".altinstructions", 12, NULL, 0, false },
-	{ ".parainstructions", 16, NULL, 0, false },
-	{ ".retpoline_sites", 4, NULL, 0, false },
-	{ ".return_sites", 4, NULL, 0, false },
-	{ "__mcount_loc", 8, NULL, 0, false },
-	{ "__bug_table", 12, NULL, 0, false },
-	{ ".orc_unwind_ip", 4, ".orc_unwind", 6, true },
+	{ "__ex_table", EXTABLE_SIZE, NULL, 0, false },
+	{ "__jump_table", JUMP_ENTRY_SIZE, NULL, 0, false },
+	{ ".static_call_sites", STATIC_CALL_SITE_SIZE, NULL, 0, false },
+	{ ".altinstructions", ALT_SIZE, NULL, 0, false },
+	{ ".parainstructions", PARA_SIZE, NULL, 0, false },
+	{ ".retpoline_sites", SITE_SIZE, NULL, 0, false },
+	{ ".return_sites", SITE_SIZE, NULL, 0, false },
+	{ "__mcount_loc", POINTER_SIZE, NULL, 0, false },
+	{ "__bug_table", BUG_ENTRY_SIZE, NULL, 0, false },
+	{ ".orc_unwind_ip", SITE_SIZE, ".orc_unwind", ORC_SIZE, true },
+	{ "_kprobe_blacklist", POINTER_SIZE, NULL, 0, false },
+	{ "_error_injection_whitelist", EI_ENTRY_SIZE, NULL, 0, false },
+	{ ".smp_locks", SITE_SIZE, NULL, 0, false },
 };
 
 const size_t nr_specials = ARRAY_SIZE(specials);
@@ -35,12 +38,14 @@ const struct special *special_find(const char *name)
 	return NULL;
 }
 
-bool sec_is_dropped(const char *name)
+bool special_companion(const char *name)
 {
-	return starts_with(name, ".discard") || starts_with(name, ".note") ||
-	       !strcmp(name, ".comment") || starts_with(name, ".debug") ||
-	       !strcmp(name, ".static_call.text") ||
-	       !strcmp(name, ".orc_unwind");
+	size_t i;
+
+	for (i = 0; i < nr_specials; i++)
+		if (specials[i].companion && !strcmp(specials[i].companion, name))
+			return true;
+	return false;
 }
 
 bool rel_place(const struct krel *r, struct ksec **sec, unsigned long *off)
@@ -130,17 +135,24 @@ static unsigned int jump_label_len(const unsigned char *p, unsigned long left)
 	return left >= 5 ? 5 : left;
 }
 
+bool alt_replacement(const struct ksec *alt, size_t i, struct ksec **sec,
+		     unsigned long *off)
+{
+	unsigned long e = i * ALT_SIZE + ALT_REPL_OFFSET;
+	size_t first;
+
+	return rels_in(alt, e, e + 4, &first) &&
+	       rel_place(&alt->rels[first], sec, off);
+}
+
 static unsigned char *alt_repl(struct kobj *obj, const struct ksec *alt,
 			       size_t i, unsigned int len)
 {
 	struct ksec *rs;
 	unsigned long roff;
 	unsigned char *repl;
-	size_t first, n;
 
-	n = rels_in(alt, i * 12 + 4, i * 12 + 8, &first);
-	if (!n || !rel_place(&alt->rels[first], &rs, &roff) ||
-	    roff + len > rs->size)
+	if (!alt_replacement(alt, i, &rs, &roff) || roff + len > rs->size)
 		fatal(EXIT_ERROR, "%s: .altinstructions entry %zu: bad replacement",
 		      obj->path, i);
 	repl = xmalloc(len ? len : 1);
@@ -149,11 +161,11 @@ static unsigned char *alt_repl(struct kobj *obj, const struct ksec *alt,
 	return repl;
 }
 
-static void table_rewrites(struct objpair *op, struct unit *u,
+static void table_rewrites(struct kobj *obj, struct unit *u,
 			   const char *name, struct rw_list *l)
 {
 	const struct special *sp = special_find(name);
-	struct ksec *sec = sec_find(op->pre, name);
+	struct ksec *sec = sec_find(obj, name);
 	const unsigned char *code = u->sec->data + u->start;
 	size_t i;
 
@@ -177,12 +189,15 @@ static void table_rewrites(struct objpair *op, struct unit *u,
 			       KSPLICE_RW_JUMP_LABEL);
 		} else if (!strcmp(name, ".static_call_sites")) {
 			rw_add(l, off, 5, KSPLICE_RW_STATIC_CALL);
+		} else if (!strcmp(name, ".smp_locks")) {
+			rw_add(l, off, 1, KSPLICE_RW_LOCK);
 		} else if (!strcmp(name, ".parainstructions")) {
-			rw_add(l, off, e[9], KSPLICE_RW_PARAVIRT);
+			rw_add(l, off, e[PARA_LEN], KSPLICE_RW_PARAVIRT);
 		} else if (!strcmp(name, ".altinstructions")) {
-			rw_add(l, off, e[10], KSPLICE_RW_ALTERNATIVE);
-			l->v[l->n - 1].repl_len = e[11];
-			l->v[l->n - 1].repl = alt_repl(op->pre, sec, i, e[11]);
+			rw_add(l, off, e[ALT_INSTRLEN], KSPLICE_RW_ALTERNATIVE);
+			l->v[l->n - 1].repl_len = e[ALT_REPLLEN];
+			l->v[l->n - 1].repl = alt_repl(obj, sec, i,
+							    e[ALT_REPLLEN]);
 		}
 	}
 }
@@ -238,18 +253,18 @@ static void merge_rewrites(struct rw_list *l, unsigned long size)
 	l->n = out;
 }
 
-size_t rewrites_for(struct objpair *op, struct unit *u, struct rewrite **out)
+size_t rewrites_for(struct kobj *obj, struct unit *u, struct rewrite **out)
 {
 	static const char * const tables[] = {
 		"__jump_table", ".static_call_sites", ".parainstructions",
-		".altinstructions",
+		".altinstructions", ".smp_locks",
 	};
 	struct rw_list l = { NULL, 0, 0 };
 	size_t i;
 
 	reloc_rewrites(u, &l);
 	for (i = 0; i < ARRAY_SIZE(tables); i++)
-		table_rewrites(op, u, tables[i], &l);
+		table_rewrites(obj, u, tables[i], &l);
 	merge_rewrites(&l, u->size);
 	*out = l.v;
 	return l.n;

@@ -155,6 +155,14 @@ void units_build(struct objpair *op)
 	link_cold(op->pre_units, op->npre);
 	link_cold(op->post_units, op->npost);
 	pair_units(op);
+	if (op->hobj) {
+		find_units(op->hobj, &op->helper_units, &op->nhelper);
+		link_cold(op->helper_units, op->nhelper);
+	} else {
+		op->hobj = op->pre;
+		op->helper_units = op->pre_units;
+		op->nhelper = op->npre;
+	}
 }
 
 struct unit *unit_at(struct unit *units, size_t n, const struct ksec *sec,

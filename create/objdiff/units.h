@@ -12,6 +12,33 @@
 #include "elf.h"
 #include "lines.h"
 
+struct tables;
+
+/* What the update does with a unit: see the table in plan.h. */
+enum fate {
+	FATE_UNCHANGED,
+	FATE_REPLACED,
+	FATE_NEW,
+	FATE_VANISHED,
+	FATE_NO_EFFECT,
+	FATE_REFUSED,
+};
+
+/* How a variable of the post object compares with pre (diff.c). */
+enum data_diff {
+	DD_NONE,		/* not a variable of the running kernel */
+	DD_SAME,
+	DD_NEW,			/* no counterpart in pre */
+	DD_CHANGED,		/* its initial value differs */
+};
+
+/* What the update does with a variable of the post object (plan.h). */
+enum data_fate {
+	DFATE_UNCHANGED,
+	DFATE_NEW,
+	DFATE_REFUSED,
+};
+
 struct unit {
 	struct ksym *sym;
 	struct ksec *sec;
@@ -21,9 +48,8 @@ struct unit {
 	struct unit *match;	/* same name in the other version */
 	struct unit *parent;	/* a .cold part: its function */
 	struct unit *cold;	/* the function's .cold part */
-	bool changed;		/* pre and post: bodies differ */
-	bool include;		/* post: carried as new code */
-	bool replaced;		/* pre: flagged KSPLICE_SECT_REPLACED */
+	bool changed;		/* pre and post: code or table entries differ */
+	enum fate fate;		/* plan.c */
 	int newid;		/* post: N of __ksplice_fN, or -1 */
 	int helper_idx;		/* pre: index in the helper's sections */
 	const char *asm_name;	/* post: unique name in new-code.S */
@@ -38,6 +64,25 @@ struct objpair {
 	size_t npre;
 	struct unit *post_units;
 	size_t npost;
+	/*
+	 * The pre object the helper is made from: pre itself, or the same
+	 * source built as the kernel builds it (without -ffunction-sections,
+	 * so that a jump to a neighbouring function has the running kernel's
+	 * short form).  Its units are pre_units, or units of their own.
+	 */
+	struct kobj *hobj;
+	struct unit *helper_units;
+	size_t nhelper;
+	bool need_kernel_pre;	/* hobj is pre, and a jump may differ */
+	/*
+	 * The same objects built with __LINE__ pinned, or NULL: they decide
+	 * differences that may be only moved __LINE__ values.
+	 */
+	struct objpair *pinned;
+	bool need_pinned;	/* such a difference, and no pinned objects */
+	struct tables *tables;	/* table entries by unit (tables.c) */
+	enum data_diff *data_diff;	/* per post symbol (diff.c) */
+	enum data_fate *data_fate;	/* per post symbol (plan.c) */
 };
 
 /* Find the units of both objects and pair them by name. */

@@ -11,11 +11,14 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Exit statuses of ksplice-objdiff. */
-#define EXIT_ERROR		1
-#define EXIT_USAGE		2
-#define EXIT_NO_CHANGES		3
-#define EXIT_UNSUPPORTED	4
+#include "ksplice-format.h"
+
+/* Exit statuses of ksplice-objdiff: those of ksplice-create. */
+#define EXIT_ERROR		KSPLICE_EXIT_ERROR
+#define EXIT_USAGE		KSPLICE_EXIT_USAGE
+#define EXIT_NO_CHANGES		KSPLICE_EXIT_NO_CHANGES
+#define EXIT_UNSUPPORTED	KSPLICE_EXIT_UNSUPPORTED
+#define EXIT_NEED_BUILDS	KSPLICE_EXIT_NEED_BUILDS
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 

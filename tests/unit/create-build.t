@@ -15,7 +15,7 @@ cp "\$last" "$T/seen/manifest"
 while read -r obj pre post map; do
 	cp "\$pre" "$T/seen/pre.o"; cp "\$post" "$T/seen/post.o"; cp "\$map" "$T/seen/map"
 done <"\$last"
-exit 3
+exit $(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/ksplice-core/ksplice-format.h")
 EOF
 chmod +x "$T/objdiff"
 export KSPLICE_OBJDIFF=$T/objdiff

@@ -3,7 +3,7 @@
 # The patch reader: file lists, line maps (checked against the real new
 # file line by line), default descriptions and --diffext patches.
 . "$(dirname "$0")/create-fake-tree.sh"
-PROG=test
+PROG=test SELF_DIR=$ROOT/create
 for lib in common patch; do
 	. "$ROOT/create/lib/$lib.sh"
 done

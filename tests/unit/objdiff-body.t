@@ -1,6 +1,6 @@
 #!/bin/bash
 # ksplice-objdiff: a changed function body is found, and only that one;
-# an identical pair gives exit 3 and writes nothing.
+# an identical pair gives exit 5 and writes nothing.
 . "$(dirname "$0")/objdiff/lib.sh"
 
 compile body
@@ -26,7 +26,7 @@ grep -q '.new_code = __ksplice_f0' "$T/body.out/new-desc.c" ||
 cp "$T/body-pre.o" "$T/same-pre.o"
 cp "$T/body-pre.o" "$T/same-post.o"
 objdiff same
-[ "$rc" = 3 ] || { show same; fail "identical objects: exit $rc, expected 3"; }
+[ "$rc" = 5 ] || { show same; fail "identical objects: exit $rc, expected 5"; }
 grep -q "no changes detected" "$T/same.out/stdout" || fail "no message"
-[ -z "$(ls "$T/same.out" | grep -v '^std')" ] || fail "files written on exit 3"
+[ -z "$(ls "$T/same.out" | grep -v '^std')" ] || fail "files written on exit 5"
 exit 0

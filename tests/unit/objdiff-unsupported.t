@@ -1,20 +1,55 @@
 #!/bin/bash
-# ksplice-objdiff: exit 4 naming the function or data for changes it does
-# not support: a new non-static function, a changed static initializer.
+# ksplice-objdiff: every change it refuses is reported in one run (exit
+# 6), each naming the object and the function or variable: a global
+# const table, an initialized static and a static const with new initial
+# values, a changed __init function, a module parameter, an added export,
+# a new per-CPU variable.
+# A changed __exit function is noted as having no effect.  Nothing is
+# written.
 . "$(dirname "$0")/objdiff/lib.sh"
 
-compile newfunc
-objdiff newfunc
-[ "$rc" = 4 ] || { show newfunc; fail "new function: exit $rc, expected 4"; }
-grep -q "new function brand_new" "$T/newfunc.out/stderr" ||
-	{ show newfunc; fail "message does not name brand_new"; }
-[ -z "$(ls "$T/newfunc.out" | grep -v '^std')" ] || fail "files written on exit 4"
+compile refuse
+objdiff refuse
+err=$T/refuse.out/stderr
+[ "$rc" = 6 ] || { show refuse; fail "exit $rc, expected 6"; }
+expect() {
+	grep -q -- "$1" "$err" || { show refuse; fail "not reported: $1"; }
+}
+expect "test/refuse.o: read-only data limits (section .rodata.limits) has a new initial value"
+expect "test/refuse.o: variable level (section .data.level) has a new initial value"
+expect "test/refuse.o: read-only data mode (section .rodata.mode) has a new initial value"
+expect "test/refuse.o: __init function setup_thing changed (section .init.text): init code ran at boot"
+expect "test/refuse.o: read-only data __param_verbose (section __param) changed: the kernel reads it only at boot"
+expect "test/refuse.o: EXPORT_SYMBOL bump added: a live update cannot change the kernel's exports"
+expect "test/refuse.o: new per-CPU variable pcpu_hits (section .data..percpu): not supported yet"
+grep -q "teardown_thing" "$err" && { show refuse; fail "__exit code refused"; }
+[ -z "$(ls "$T/refuse.out" | grep -v '^std')" ] || fail "files written on exit 6"
 
-compile data
-objdiff data
-[ "$rc" = 4 ] || { show data; fail "changed data: exit $rc, expected 4"; }
-grep -q "data table (section .data.table) changed" "$T/data.out/stderr" ||
-	{ show data; fail "message does not name table"; }
+# a changed __exit function alone: no effect, said so
+compile exitonly
+objdiff exitonly
+[ "$rc" = 5 ] || { show exitonly; fail "__exit only: exit $rc, expected 5"; }
+grep -q "__exit function teardown changed: built-in __exit code is not in the running kernel" \
+	"$T/exitonly.out/stderr" || { show exitonly; fail "no note about __exit"; }
+
+# a change to init code is refused, saying what --skip-init would make;
+# with --skip-init the update holds the runtime change and lists the
+# init change it left out
+compile init
+objdiff init
+[ "$rc" = 6 ] || { show init; fail "init change: exit $rc, expected 6"; }
+grep -q "__init function setup_it changed" "$T/init.out/stderr" &&
+	grep -q "the patch also changes runtime code: work (test/init.o); ksplice-create --skip-init makes an update of that alone" \
+	"$T/init.out/stderr" || { show init; fail "init refusal does not name setup_it and work"; }
+out=$T/init.out
+rm -rf "$out" && mkdir -p "$out"
+rc=0
+"$OBJDIFF" --skip-init --id test_1 --release 6.1.0-test \
+	--description-file "$T/description" --symvers "$T/Module.symvers" \
+	--out "$out" "$T/init.manifest" >"$out/stdout" 2>"$out/stderr" || rc=$?
+[ "$rc" = 0 ] || { show init; fail "--skip-init: exit $rc, expected 0"; }
+[ "$(sort "$out/changes" | tr '\n' ' ')" = "changed test/init.o work init-skipped test/init.o setup_it " ] ||
+	{ show init; fail "--skip-init: unexpected changes"; }
 
 # bad input: exit 1 with a message
 echo "test/x.o /nonexistent.o /nonexistent.o -" >"$T/bad.manifest"

@@ -23,7 +23,8 @@ make -s -C "$KSPLICE_ROOT/create" ksplice-objdiff >/dev/null ||
 	fail "cannot build ksplice-objdiff"
 
 # A Module.symvers with a few vmlinux exports.
-printf '0x00000000\t_printk\tvmlinux\tEXPORT_SYMBOL\t\n0x00000000\tkstrtoint\tvmlinux\tEXPORT_SYMBOL\t\n' >"$T/Module.symvers"
+printf '0x00000000\t%s\tvmlinux\t%s\t%s\n' _printk EXPORT_SYMBOL "" \
+	kstrtoint EXPORT_SYMBOL "" ns_export EXPORT_SYMBOL_GPL TESTNS >"$T/Module.symvers"
 echo "test update" >"$T/description"
 
 # compile NAME: NAME-pre.c and NAME-post.c to $T/NAME-pre.o, $T/NAME-post.o

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * plan.h - the update's plan: for every function and variable of the
+ * compared objects, what the update does with it, decided before
+ * anything is written.  The emitters only print the plan.
+ *
+ * A function (struct unit) goes through these fates:
+ *
+ *   pre unit                          post unit
+ *   --------                          ---------
+ *   FATE_UNCHANGED  same as post      FATE_UNCHANGED  same as pre
+ *   FATE_REPLACED   redirected to     FATE_REPLACED   carried as the new
+ *                   its post version                  version of its pre
+ *                   (or the .cold                     unit
+ *                   part of one)      FATE_NEW        carried, no pre
+ *   FATE_VANISHED   no post unit:                     counterpart
+ *                   not redirected,   FATE_NO_EFFECT  changed, but never in
+ *                   checked on stacks                 the running kernel
+ *   FATE_NO_EFFECT  (as post)                         (__exit code)
+ *   FATE_REFUSED    a change the      FATE_REFUSED    (as pre)
+ *                   update cannot
+ *                   make
+ *
+ *   diff_objpair() marks units changed; plan_decide() turns that into
+ *   fates (all units start UNCHANGED) and collects every refusal;
+ *   plan_resolve() then fixes the helper's sections and symbols, the
+ *   new code's names, copies of data and how each relocation of the new
+ *   code is resolved.  After that the plan is frozen: emitters look
+ *   things up and never add to it.
+ *
+ * A variable of the post object is UNCHANGED (the new code uses the
+ * running kernel's, found through the helper's symbol table: it is
+ * "referenced"), NEW (the new code carries it, initialized as in post) or
+ * REFUSED (its initial value changed, or the kernel reads it only at
+ * boot).
+ */
+#ifndef OBJDIFF_PLAN_H
+#define OBJDIFF_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "units.h"
+#include "util.h"
+
+/* How the new code gets the value of one relocation field. */
+enum res_kind {
+	RES_NONE,	/* not resolved (a section not emitted) */
+	RES_UNIT,	/* new code: __ksplice_f<index> + off */
+	RES_COPY,	/* the new code's copy of data: __ksplice_d<index> + off */
+	RES_EXPORT,	/* an exported symbol, by name, + off */
+	RES_RECORD,	/* a record for the core: helper symbol index, + off */
+};
+
+struct resolution {
+	enum res_kind kind;
+	int index;
+	long off;
+	const char *name;	/* RES_EXPORT */
+};
+
+/* A piece of data the new code carries: [start, start+size) of sec. */
+struct copy {
+	struct objpair *op;
+	struct ksec *sec;
+	unsigned long start;
+	unsigned long size;
+};
+
+struct hsym {
+	const char *name;
+	const char *object;		/* NULL: global */
+	bool needed;			/* the new code refers to it */
+};
+
+struct secres {
+	const struct ksec *sec;
+	struct resolution *res;		/* one per relocation of sec */
+};
+
+struct plan {
+	struct objpair *ops;
+	size_t nops;
+	struct strset exported;		/* vmlinux exports (Module.symvers) */
+	struct strset namespaces;	/* export -> index in nsnames */
+	char **nsnames;
+	size_t nnsnames;
+
+	char **refusals;
+	size_t nrefusals, cap_refusals;
+	char **notes;
+	size_t nnotes, cap_notes;
+	/*
+	 * Changes to init code and data: refused, or with skip_init left
+	 * out of the update (ksplice-create --skip-init): "OBJECT NAME".
+	 */
+	bool skip_init;
+	char **init_changes;
+	size_t ninit_changes, cap_init_changes;
+
+	struct hsym *hsyms;
+	size_t nhsyms, cap_hsyms;
+	struct strset hsym_index;
+	int nsections;			/* helper sections */
+	int nnew;			/* carried units */
+
+	struct copy *copies;
+	size_t ncopies, cap_copies;
+	struct secres *secres;
+	size_t nsecres, cap_secres;
+	struct strset extnames;		/* exports the new code names */
+	struct strset imports;		/* namespaces the new code imports */
+	bool frozen;
+};
+
+void plan_init(struct plan *plan, struct objpair *ops, size_t nops);
+
+/* Record a refusal: "<object>: <message>". */
+void plan_refuse(struct plan *plan, const struct objpair *op,
+		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record a note for the user (a change that has no effect). */
+void plan_note(struct plan *plan, const struct objpair *op,
+	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Fates of every unit and variable; refusals.  Returns units carried. */
+size_t plan_decide(struct plan *plan);
+/* Helper sections and symbols, names, copies, resolutions; freezes. */
+void plan_resolve(struct plan *plan);
+
+/* The resolution of relocation i of sec (a section the new code emits). */
+const struct resolution *plan_resolution(const struct plan *plan,
+					 const struct ksec *sec, size_t i);
+/* Index in the helper's symbol table of sym of op (must be there). */
+unsigned int plan_helper_symbol(const struct plan *plan,
+				const struct objpair *op,
+				const struct ksym *sym);
+
+static inline bool unit_carried(const struct unit *u)
+{
+	return u->fate == FATE_REPLACED || u->fate == FATE_NEW;
+}
+
+/* A pre unit that no task may be running when the update is applied. */
+static inline bool unit_checked(const struct unit *u)
+{
+	return u->fate == FATE_REPLACED || u->fate == FATE_VANISHED;
+}
+
+#endif /* OBJDIFF_PLAN_H */

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * policy.c - section classes of an object built into vmlinux.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "policy.h"
+#include "special.h"
+#include "util.h"
+
+/* Debian's kernels set CONFIG_MEMORY_HOTPLUG: __meminit is runtime code. */
+static bool memory_hotplug = true;
+
+void policy_init(const char *kconfig)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	if (!kconfig)
+		return;
+	f = fopen(kconfig, "r");
+	if (!f)
+		fatal(EXIT_ERROR, "%s: %s", kconfig, strerror(errno));
+	memory_hotplug = false;
+	while (getline(&line, &cap, f) > 0)
+		if (!strcmp(line, "CONFIG_MEMORY_HOTPLUG=y\n"))
+			memory_hotplug = true;
+	free(line);
+	fclose(f);
+}
+
+/* ".init.text", ".init.text.foo" (with -ffunction-sections)... */
+static bool sec_in(const char *name, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return !strncmp(name, prefix, n) && (name[n] == '\0' || name[n] == '.');
+}
+
+enum code_class code_class(const struct ksec *sec)
+{
+	const char *n = sec->name;
+
+	if (sec_in(n, ".init.text") || sec_in(n, ".head.text") ||
+	    sec_in(n, ".init.rodata"))
+		return CODE_INIT;
+	if (sec_in(n, ".meminit.text"))
+		return memory_hotplug ? CODE_RUNTIME : CODE_INIT;
+	if (sec_in(n, ".exit.text"))
+		return CODE_EXIT;
+	if (sec_in(n, ".noinstr.text") || sec_in(n, ".entry.text"))
+		return CODE_NOINSTR;
+	/* .ref.text (__ref) is runtime code that may call init code. */
+	return CODE_RUNTIME;
+}
+
+enum data_class data_class(const struct ksec *sec)
+{
+	static const char * const boot[] = {
+		"__param", ".initcall", ".con_initcall", ".init.setup",
+		"__setup", ".security_initcall", ".init_array", ".ctors",
+	};
+	static const char * const ignored[] = {
+		".debug", ".note", ".comment", ".discard", ".modinfo",
+		".BTF", ".llvm",
+	};
+	const char *n = sec->name;
+	size_t i;
+
+	if (!sec->alloc)
+		return DATA_IGNORED;
+	for (i = 0; i < ARRAY_SIZE(ignored); i++)
+		if (starts_with(n, ignored[i]))
+			return DATA_IGNORED;
+	if (starts_with(n, "__ksymtab") || starts_with(n, "___ksymtab") ||
+	    starts_with(n, "__kstrtab") || starts_with(n, "__kcrctab"))
+		return DATA_EXPORT;
+	for (i = 0; i < ARRAY_SIZE(boot); i++)
+		if (starts_with(n, boot[i]))
+			return DATA_BOOT;
+	if (sec_in(n, ".init.data") || sec_in(n, ".init.rodata") ||
+	    sec_in(n, ".init.bss"))
+		return DATA_INIT;
+	if (sec_in(n, ".meminit.data") || sec_in(n, ".meminit.rodata"))
+		return memory_hotplug ? DATA_RUNTIME : DATA_INIT;
+	if (sec_in(n, ".exit.data"))
+		return DATA_EXIT;
+	if (!strcmp(n, "__dyndbg"))
+		return DATA_FRESH;
+	if (sec_in(n, ".data..percpu"))
+		return DATA_PERCPU;
+	if (special_find(n) || special_companion(n))
+		return DATA_TABLE;
+	return DATA_RUNTIME;
+}

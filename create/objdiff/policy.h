@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * policy.h - what the kernel does with each section of an object built
+ * into vmlinux: the one place that knows which code runs after boot,
+ * which data the kernel reads only at boot, and which sections never
+ * reach the running kernel.
+ */
+#ifndef OBJDIFF_POLICY_H
+#define OBJDIFF_POLICY_H
+
+#include <stdbool.h>
+
+#include "elf.h"
+
+enum code_class {
+	CODE_RUNTIME,	/* ordinary text: can be replaced */
+	CODE_INIT,	/* __init: ran at boot and was freed */
+	CODE_EXIT,	/* __exit of built-in code: discarded at link time */
+	CODE_NOINSTR,	/* noinstr and entry code: cannot be redirected */
+};
+
+enum data_class {
+	DATA_RUNTIME,	/* variables and read-only data of the running kernel */
+	DATA_PERCPU,	/* per-CPU variables: offsets into each CPU's area */
+	DATA_INIT,	/* __initdata, __initconst: used at boot only */
+	DATA_EXIT,	/* __exitdata: discarded with __exit code */
+	DATA_BOOT,	/* tables the kernel reads once, at boot (initcalls,
+			 * __setup, module parameters): a change cannot take
+			 * effect in a running kernel */
+	DATA_EXPORT,	/* export tables, compared by exported name */
+	DATA_TABLE,	/* a special table (special.h), compared per function */
+	DATA_FRESH,	/* __dyndbg: the new code gets its own copy */
+	DATA_IGNORED,	/* never in memory: debug info, notes, .modinfo */
+};
+
+/*
+ * Read the target's kernel configuration (CONFIG_MEMORY_HOTPLUG keeps
+ * __meminit code); NULL: the defaults of Debian's kernels.
+ */
+void policy_init(const char *kconfig);
+
+enum code_class code_class(const struct ksec *sec);
+enum data_class data_class(const struct ksec *sec);
+
+#endif /* OBJDIFF_POLICY_H */

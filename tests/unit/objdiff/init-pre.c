@@ -1,0 +1,13 @@
+#define __init __attribute__((section(".init.text")))
+static int ready;
+
+int __init setup_it(void)
+{
+	ready = 1;
+	return 0;
+}
+
+int work(int x)
+{
+	return ready ? x + 1 : 0;
+}

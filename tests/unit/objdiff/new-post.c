@@ -1,0 +1,39 @@
+extern int _printk(const char *fmt, ...);
+extern void register_cb(void (*cb)(int));
+extern int ns_export(int x);		/* exported in namespace TESTNS */
+
+static void __attribute__((noinline)) on_event(int x)
+{
+	_printk("event! %d\n", x);
+}
+
+/* new data: initialized, zeroed, pointers to strings and to code */
+static int counter = 5;
+int total_calls;
+static const char *const names[] = { "first", "second" };
+void (*handler)(int) = on_event;
+
+/* a new static and a new global function */
+static int __attribute__((noinline)) helper(int x)
+{
+	counter++;
+	total_calls++;
+	return x + counter;
+}
+
+int __attribute__((noinline)) brand_new(int x)
+{
+	return ns_export(helper(x)) * 7;
+}
+
+void setup(void)
+{
+	register_cb(on_event);
+	_printk("%s\n", names[total_calls & 1]);
+	handler(total_calls);
+}
+
+int compute(int x)
+{
+	return brand_new(x) * 3;
+}

@@ -1,4 +1,0 @@
-int old_one(int x)
-{
-	return x + 1;
-}

@@ -1,0 +1,38 @@
+/* Changes that an update must refuse, each named, all in one run. */
+#define __init __attribute__((section(".init.text")))
+#define __exit __attribute__((section(".exit.text")))
+
+const int limits[4] = { 10, 20, 30, 41 };	/* a global const table */
+static int level = 4;				/* an initialized static */
+static const char mode[8] = "slow";		/* a static const */
+
+int pick(int i)
+{
+	return limits[i & 3] + level + mode[i & 7];
+}
+
+void bump(void)
+{
+	level++;
+}
+
+int __init setup_thing(void)
+{
+	return 2;
+}
+
+void __exit teardown_thing(void)
+{
+	level = -1;
+}
+
+/* a module parameter, as module_param() places it */
+static int param_value;
+static const struct { const char *name; int *arg; } __param_verbose
+	__attribute__((used, section("__param"))) = { "quiet", &param_value };
+
+/* an export, as EXPORT_SYMBOL() places it */
+static const int __ksymtab_bump __attribute__((used, section("___ksymtab+bump"))) = 0;
+
+/* a new per-CPU variable, as DEFINE_PER_CPU places it */
+static int pcpu_hits __attribute__((used, section(".data..percpu")));

@@ -1,0 +1,32 @@
+/* Changes that an update must refuse, each named, all in one run. */
+#define __init __attribute__((section(".init.text")))
+#define __exit __attribute__((section(".exit.text")))
+
+const int limits[4] = { 10, 20, 30, 40 };	/* a global const table */
+static int level = 3;				/* an initialized static */
+static const char mode[8] = "fast";		/* a static const */
+
+int pick(int i)
+{
+	return limits[i & 3] + level + mode[i & 7];
+}
+
+void bump(void)
+{
+	level++;
+}
+
+int __init setup_thing(void)
+{
+	return 1;
+}
+
+void __exit teardown_thing(void)
+{
+	level = 0;
+}
+
+/* a module parameter, as module_param() places it */
+static int param_value;
+static const struct { const char *name; int *arg; } __param_verbose
+	__attribute__((used, section("__param"))) = { "verbose", &param_value };
