@@ -53,6 +53,9 @@ static int ksplice_switch(struct ksplice_update *update,
 				update->nr_conflicts, try, ksplice_max_tries);
 		msleep(ksplice_retry_delay_ms);
 	}
+	if (update->nr_scanned_by_words)
+		pr_info("%s: %u stacks could not be walked reliably and were scanned word by word\n",
+			update->id, update->nr_scanned_by_words);
 	return ret;
 }
 

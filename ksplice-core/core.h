@@ -103,6 +103,7 @@ struct ksplice_update {
 	bool scan_skip_old;		/* ignore old_addr values */
 	bool scan_skip_new;		/* ignore new_addr values */
 	unsigned int nr_conflicts;
+	unsigned int nr_scanned_by_words;	/* not walked reliably */
 	struct ksplice_conflict conflicts[KSPLICE_MAX_CONFLICTS];
 };
 
@@ -141,6 +142,11 @@ struct ksplice_name *ksplice_names_find(struct ksplice_names *names,
 					const char *name);
 void ksplice_names_free(struct ksplice_names *names);
 struct task_struct *ksplice_idle_task(int cpu);
+int ksplice_stack_reliable(struct task_struct *tsk, unsigned long *store,
+			   unsigned int size);
+/* return trampolines of the function-graph tracer and kretprobes */
+#define KSPLICE_NR_TRAMPOLINES	3
+const unsigned long *ksplice_trampolines(void);
 
 /* match.c */
 int ksplice_match(struct ksplice_update *update);

@@ -21,10 +21,14 @@ typedef int (*on_each_symbol_t)(int (*fn)(void *, const char *,
 					  struct module *, unsigned long),
 				void *data);
 typedef struct task_struct *(*idle_task_t)(int cpu);
+typedef int (*save_reliable_t)(struct task_struct *tsk, unsigned long *store,
+			       unsigned int size);
 
 static lookup_name_t ksplice_kallsyms_lookup_name;
 static on_each_symbol_t ksplice_kallsyms_on_each_symbol;
 static idle_task_t ksplice_idle_task_fn;
+static save_reliable_t ksplice_save_reliable_fn;
+static unsigned long ksplice_trampoline_addrs[KSPLICE_NR_TRAMPOLINES];
 
 int ksplice_kallsyms_init(void)
 {
@@ -46,7 +50,22 @@ int ksplice_kallsyms_init(void)
 		pr_err("cannot find kallsyms_on_each_symbol or idle_task\n");
 		return -ENOENT;
 	}
+	ksplice_save_reliable_fn = (save_reliable_t)
+		ksplice_lookup_name("stack_trace_save_tsk_reliable");
+	if (!ksplice_save_reliable_fn)
+		pr_warn("no reliable stack unwinder: stacks are scanned word by word\n");
+	/* where the function-graph tracer and kretprobes make tasks return */
+	ksplice_trampoline_addrs[0] = ksplice_lookup_name("return_to_handler");
+	ksplice_trampoline_addrs[1] =
+		ksplice_lookup_name("arch_rethook_trampoline");
+	ksplice_trampoline_addrs[2] =
+		ksplice_lookup_name("__kretprobe_trampoline");
 	return 0;
+}
+
+const unsigned long *ksplice_trampolines(void)
+{
+	return ksplice_trampoline_addrs;
 }
 
 unsigned long ksplice_lookup_name(const char *name)
@@ -57,6 +76,28 @@ unsigned long ksplice_lookup_name(const char *name)
 struct task_struct *ksplice_idle_task(int cpu)
 {
 	return ksplice_idle_task_fn(cpu);
+}
+
+/**
+ * ksplice_stack_reliable() - the return addresses of a task's stack
+ * @tsk:	a task that is not running, or current
+ * @store:	where to put them
+ * @size:	room in @store
+ *
+ * The kernel's reliable unwinder (ORC), which also recovers the return
+ * addresses that the function-graph tracer and kretprobes hide behind
+ * their trampolines.
+ *
+ * Return: the number of entries (0 for a task without a stack), or a
+ * negative error when the stack cannot be walked reliably or there is no
+ * reliable unwinder.
+ */
+int ksplice_stack_reliable(struct task_struct *tsk, unsigned long *store,
+			   unsigned int size)
+{
+	if (!ksplice_save_reliable_fn)
+		return -EOPNOTSUPP;
+	return ksplice_save_reliable_fn(tsk, store, size);
 }
 
 /*

@@ -2,11 +2,15 @@
 /*
  * The stack check, run inside stop_machine().
  *
- * Every word of every task's kernel stack, from its saved stack pointer
- * to the top, is compared with the ranges that no task may be executing
- * in.  The scan is conservative: it finds return addresses and the saved
- * instruction pointers of interrupted tasks, and may also find stale
- * values, which only make the update wait and retry.
+ * Each task's stack is walked with the kernel's reliable unwinder, which
+ * gives its exact return addresses and recovers those hidden behind the
+ * function-graph tracer's and kretprobes' trampolines; each is compared
+ * with the ranges that no task may be executing in.  Where the unwinder
+ * cannot vouch for a stack (or is missing, or the task is runnable and
+ * may not be unwound), every word of it from its saved stack pointer to
+ * the top is compared instead: conservative, it also finds stale values,
+ * which only make the update wait and retry, and counts a task whose
+ * stack holds a tracer's return trampoline as busy.
  *
  * The entry address of a patched function is not counted: such a word is
  * a function pointer, or the instruction pointer our ftrace handler wrote
@@ -64,6 +68,46 @@ static void ksplice_add_conflict(struct ksplice_update *update,
 	update->nr_conflicts++;
 }
 
+/*
+ * A word scan cannot see through the trampolines that the function-graph
+ * tracer and kretprobes put in place of return addresses: finding one,
+ * it counts the task as busy.
+ */
+static bool ksplice_is_trampoline(unsigned long addr)
+{
+	const unsigned long *tramp = ksplice_trampolines();
+	unsigned int i;
+
+	for (i = 0; i < KSPLICE_NR_TRAMPOLINES; i++)
+		if (tramp[i] && addr == tramp[i])
+			return true;
+	return false;
+}
+
+/* Room for the return addresses of one stack; more: scanned by words. */
+#define KSPLICE_MAX_FRAMES	128
+
+/* Only the one CPU running the stop_machine() callback uses it. */
+static unsigned long ksplice_frames[KSPLICE_MAX_FRAMES];
+
+/* False when the stack could not be walked reliably. */
+static bool ksplice_walk_task(struct ksplice_update *update,
+			      struct task_struct *t)
+{
+	int i, n = ksplice_stack_reliable(t, ksplice_frames,
+					  KSPLICE_MAX_FRAMES);
+
+	if (n < 0 || n >= KSPLICE_MAX_FRAMES)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (ksplice_in_ranges(update, ksplice_frames[i])) {
+			ksplice_add_conflict(update, t, ksplice_frames[i]);
+			break;
+		}
+	}
+	return true;
+}
+
 static void ksplice_scan_task(struct ksplice_update *update,
 			      struct task_struct *t)
 {
@@ -72,6 +116,15 @@ static void ksplice_scan_task(struct ksplice_update *update,
 
 	if (!stack)
 		return;		/* an exited task whose stack is freed */
+	/*
+	 * A runnable task that is not current (preempted, an idle task, a
+	 * stopper of another CPU) may not be unwound through the rethook
+	 * trampoline: its stack is scanned by words.
+	 */
+	if ((t == current || !task_is_running(t)) &&
+	    ksplice_walk_task(update, t))
+		return;
+	update->nr_scanned_by_words++;
 	top = stack + THREAD_SIZE / sizeof(*stack);
 	if (t == current)
 		sp = (unsigned long *)current_stack_pointer;
@@ -81,7 +134,7 @@ static void ksplice_scan_task(struct ksplice_update *update,
 		sp = stack;
 
 	for (; sp < top; sp++) {
-		if (ksplice_in_ranges(update, *sp)) {
+		if (ksplice_in_ranges(update, *sp) || ksplice_is_trampoline(*sp)) {
 			ksplice_add_conflict(update, t, *sp);
 			return;
 		}
@@ -95,6 +148,7 @@ int ksplice_stack_scan(struct ksplice_update *update)
 	int cpu;
 
 	update->nr_conflicts = 0;
+	update->nr_scanned_by_words = 0;
 	rcu_read_lock();
 	for_each_process_thread(g, t)
 		ksplice_scan_task(update, t);

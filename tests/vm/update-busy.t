@@ -15,7 +15,7 @@ insmod /usr/lib/ksplice/ksplice.ko max_tries=3 retry_delay_ms=200 ||
 
 # do_nanosleep is __sched: /proc/PID/stack leaves .sched.text out, so the
 # frame seen there is its caller's, hrtimer_nanosleep.  The core's own
-# scan looks at every word of the stack and finds do_nanosleep.
+# stack check sees do_nanosleep.
 step "apply while a task sleeps in do_nanosleep"
 sleep 1000 &
 sleeper=\$!
