@@ -6,11 +6,12 @@
  * gives its exact return addresses and recovers those hidden behind the
  * function-graph tracer's and kretprobes' trampolines; each is compared
  * with the ranges that no task may be executing in.  Where the unwinder
- * cannot vouch for a stack (or is missing, or the task is runnable and
- * may not be unwound), every word of it from its saved stack pointer to
- * the top is compared instead: conservative, it also finds stale values,
- * which only make the update wait and retry, and counts a task whose
- * stack holds a tracer's return trampoline as busy.
+ * cannot vouch for a stack (or is missing, or the task is on another
+ * CPU, or is runnable with a kretprobe trampoline on its stack), every
+ * word of it from its saved stack pointer to the top is compared
+ * instead: conservative, it also finds stale values, which only make the
+ * update wait and retry, and counts a task whose stack holds a tracer's
+ * return trampoline as busy.
  *
  * The entry address of a patched function is not counted: such a word is
  * a function pointer, or the instruction pointer our ftrace handler wrote
@@ -108,23 +109,25 @@ static bool ksplice_walk_task(struct ksplice_update *update,
 	return true;
 }
 
+/* Does [sp, top) hold a tracer's return trampoline? */
+static bool ksplice_holds_trampoline(const unsigned long *sp,
+				     const unsigned long *top)
+{
+	for (; sp < top; sp++)
+		if (ksplice_is_trampoline(*sp))
+			return true;
+	return false;
+}
+
 static void ksplice_scan_task(struct ksplice_update *update,
 			      struct task_struct *t)
 {
 	unsigned long *stack = task_stack_page(t);
 	unsigned long *top, *sp;
+	bool walk;
 
 	if (!stack)
 		return;		/* an exited task whose stack is freed */
-	/*
-	 * A runnable task that is not current (preempted, an idle task, a
-	 * stopper of another CPU) may not be unwound through the rethook
-	 * trampoline: its stack is scanned by words.
-	 */
-	if ((t == current || !task_is_running(t)) &&
-	    ksplice_walk_task(update, t))
-		return;
-	update->nr_scanned_by_words++;
 	top = stack + THREAD_SIZE / sizeof(*stack);
 	if (t == current)
 		sp = (unsigned long *)current_stack_pointer;
@@ -133,6 +136,19 @@ static void ksplice_scan_task(struct ksplice_update *update,
 	if (sp < stack || sp >= top)
 		sp = stack;
 
+	/*
+	 * A task on another CPU (its stopper) has no saved state to walk.
+	 * A runnable one that is not current (preempted, as the task that
+	 * called stop_machine() often is) may be walked, but not through a
+	 * kretprobe trampoline: the word scan counts that as busy.
+	 */
+	walk = t == current || !READ_ONCE(t->on_cpu);
+	if (walk && t != current && task_is_running(t) &&
+	    ksplice_holds_trampoline(sp, top))
+		walk = false;
+	if (walk && ksplice_walk_task(update, t))
+		return;
+	update->nr_scanned_by_words++;
 	for (; sp < top; sp++) {
 		if (ksplice_in_ranges(update, *sp) || ksplice_is_trampoline(*sp)) {
 			ksplice_add_conflict(update, t, *sp);

@@ -166,26 +166,33 @@ patch_from_diffext()
 }
 
 # patch_check_files LIST: LIST holds patch_files output; fail unless every
-# entry is a modified .c file.
+# entry is a modified .c file, naming every one that is not.
 patch_check_files()
 {
-	local status path
+	local status path why bad=0
 
 	[ -s "$1" ] || die "$EXIT_USAGE" "the patch changes no file"
 	while read -r status path; do
 		case $status in
-		modify) ;;
-		new) die "$EXIT_UNSUPPORTED" "the patch adds $path: adding files is not supported yet" ;;
-		delete) die "$EXIT_UNSUPPORTED" "the patch deletes $path: deleting files is not supported yet" ;;
-		rename) die "$EXIT_UNSUPPORTED" "the patch renames or copies $path: not supported yet" ;;
-		mode) die "$EXIT_UNSUPPORTED" "the patch changes the mode of $path: not supported yet" ;;
-		*) die "$EXIT_UNSUPPORTED" "the patch changes $path in binary form: not supported" ;;
+		modify) why= ;;
+		new) why="the patch adds $path: adding files is not supported yet" ;;
+		delete) why="the patch deletes $path: deleting files is not supported yet" ;;
+		rename) why="the patch renames or copies $path: not supported yet" ;;
+		mode) why="the patch changes the mode of $path: not supported yet" ;;
+		*) why="the patch changes $path in binary form: not supported" ;;
 		esac
-		case $path in
-		*.c) ;;
-		*) die "$EXIT_UNSUPPORTED" "changes to $path are not supported yet: only .c files" ;;
-		esac
+		if [ -z "$why" ]; then
+			case $path in
+			*.c) ;;
+			*) why="changes to $path are not supported yet: only .c files" ;;
+			esac
+		fi
+		if [ -n "$why" ]; then
+			printf '%s: error: %s\n' "$PROG" "$why" >&2
+			bad=$((bad + 1))
+		fi
 	done <"$1"
+	[ "$bad" = 0 ] || die "$EXIT_UNSUPPORTED" "the patch makes $bad change(s) that ksplice refuses (see above)"
 }
 
 # patch_description PATCH: a one-line description from the text before the

@@ -22,15 +22,18 @@ void plan_init(struct plan *plan, struct objpair *ops, size_t nops)
 	strset_init(&plan->imports);
 }
 
-static char *vformat(const struct objpair *op, const char *fmt, va_list ap)
+/* Append "<object>: <message>" to a list of lines. */
+static void add_line(char ***lines, size_t *n, size_t *cap,
+		     const struct objpair *op, const char *fmt, va_list ap)
 {
-	char *msg, *line;
+	char *msg;
 
 	if (vasprintf(&msg, fmt, ap) < 0)
 		fatal(EXIT_ERROR, "out of memory");
-	line = op ? xasprintf("%s: %s", op->name, msg) : xstrdup(msg);
+	grow(lines, cap, *n + 1, sizeof(**lines));
+	(*lines)[(*n)++] = op ? xasprintf("%s: %s", op->name, msg) :
+				xstrdup(msg);
 	free(msg);
-	return line;
 }
 
 void plan_refuse(struct plan *plan, const struct objpair *op,
@@ -38,10 +41,9 @@ void plan_refuse(struct plan *plan, const struct objpair *op,
 {
 	va_list ap;
 
-	grow(&plan->refusals, &plan->cap_refusals, plan->nrefusals + 1,
-	     sizeof(*plan->refusals));
 	va_start(ap, fmt);
-	plan->refusals[plan->nrefusals++] = vformat(op, fmt, ap);
+	add_line(&plan->refusals, &plan->nrefusals, &plan->cap_refusals, op,
+		 fmt, ap);
 	va_end(ap);
 }
 
@@ -50,10 +52,8 @@ void plan_note(struct plan *plan, const struct objpair *op,
 {
 	va_list ap;
 
-	grow(&plan->notes, &plan->cap_notes, plan->nnotes + 1,
-	     sizeof(*plan->notes));
 	va_start(ap, fmt);
-	plan->notes[plan->nnotes++] = vformat(op, fmt, ap);
+	add_line(&plan->notes, &plan->nnotes, &plan->cap_notes, op, fmt, ap);
 	va_end(ap);
 }
 

@@ -41,6 +41,11 @@ expect 6 "changes to include/linux/kernel.h are not supported yet: only .c files
 printf -- '--- /dev/null\n+++ b/fs/proc/new.c\n@@ -0,0 +1 @@\n+x\n' >"$T/new.patch"
 create --patch="$T/new.patch" --config="$CFG" "$SRC"
 expect 6 "adds fs/proc/new.c" "new file"
+# several: every one is named, in one run
+cat "$T/h.patch" "$T/new.patch" >"$T/both.patch"
+create --patch="$T/both.patch" --config="$CFG" "$SRC"
+expect 6 "changes to include/linux/kernel.h are not supported yet" "header and new file"
+expect 6 "adds fs/proc/new.c" "header and new file"
 printf 'just text\n' >"$T/empty.patch"
 create --patch="$T/empty.patch" --config="$CFG" "$SRC"
 expect 2 "changes no file" "patch without files"

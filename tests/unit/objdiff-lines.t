@@ -15,15 +15,7 @@ compile_pinned() {
 }
 # objdiff_pinned NAME MAP: objdiff with the pinned objects in the manifest
 objdiff_pinned() {
-	local out=$T/$1.out
-	rm -rf "$out"
-	mkdir -p "$out"
-	echo "test/$1.o $T/$1-pre.o $T/$1-post.o $2 pinned-pre=$T/$1-pre-pinned.o pinned-post=$T/$1-post-pinned.o" >"$T/$1.manifest"
-	rc=0
-	"$OBJDIFF" -v --id test_1 --release 6.1.0-test \
-		--description-file "$T/description" \
-		--symvers "$T/Module.symvers" --out "$out" \
-		"$T/$1.manifest" >"$out/stdout" 2>"$out/stderr" || rc=$?
+	objdiff "$1" "$2" "pinned-pre=$T/$1-pre-pinned.o" "pinned-post=$T/$1-post-pinned.o"
 }
 
 # 1. a comment moves late() down one line

@@ -33,18 +33,21 @@ compile() {
 	gcc $CFLAGS_OBJ -o "$T/$1-post.o" "$SRC/$1-post.c" || fail "gcc $1-post.c"
 }
 
-# objdiff NAME [LINEMAP]: run the differ; status in $rc, output in
+# objdiff NAME [LINEMAP [MANIFEST-OPTION...]]: run the differ (with the
+# options in $OBJDIFF_OPTS too); status in $rc, output in
 # $T/NAME.out/{stdout,stderr,changes,...}
 objdiff() {
-	local out=$T/$1.out
+	local name=$1 map=${2:--} out=$T/$1.out
+	shift $(($# < 2 ? $# : 2))
 	rm -rf "$out"
 	mkdir -p "$out"
-	echo "test/$1.o $T/$1-pre.o $T/$1-post.o ${2:--}" >"$T/$1.manifest"
+	echo "test/$name.o $T/$name-pre.o $T/$name-post.o $map $*" >"$T/$name.manifest"
 	rc=0
-	"$OBJDIFF" -v --id test_1 --release 6.1.0-test \
+	# shellcheck disable=SC2086
+	"$OBJDIFF" -v ${OBJDIFF_OPTS:-} --id test_1 --release 6.1.0-test \
 		--description-file "$T/description" \
 		--symvers "$T/Module.symvers" --out "$out" \
-		"$T/$1.manifest" >"$out/stdout" 2>"$out/stderr" || rc=$?
+		"$T/$name.manifest" >"$out/stdout" 2>"$out/stderr" || rc=$?
 }
 
 show() {
