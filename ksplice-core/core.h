@@ -186,6 +186,8 @@ void ksplice_finalize_exit(void);
 int ksplice_stack_scan(struct ksplice_update *update);
 
 /* redirect.c */
+int ksplice_redirect_init(void);
+bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);
 

@@ -4,7 +4,9 @@
  *
  * kallsyms_lookup_name() and kallsyms_on_each_symbol() are not exported
  * in 6.1.  Registering a kprobe on "kallsyms_lookup_name" makes kprobes
- * resolve its address for us; everything else is found through it.
+ * resolve its address for us; everything else is found through it.  The
+ * kprobe is registered disabled, so that nothing has to be armed (which
+ * needs ftrace at a function's entry).
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -32,7 +34,11 @@ static unsigned long ksplice_trampoline_addrs[KSPLICE_NR_TRAMPOLINES];
 
 int ksplice_kallsyms_init(void)
 {
-	struct kprobe kp = { .symbol_name = "kallsyms_lookup_name" };
+	/* registered disabled: only its address is wanted, never a hit */
+	struct kprobe kp = {
+		.symbol_name = "kallsyms_lookup_name",
+		.flags = KPROBE_FLAG_DISABLED,
+	};
 	int ret;
 
 	ret = register_kprobe(&kp);

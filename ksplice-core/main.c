@@ -386,7 +386,11 @@ static int ksplice_check_finalized(struct ksplice_update *update,
 	int ret = 0;
 
 	spin_lock_irqsave(&ksplice_update_lock, flags);
-	if (update->finalized_mod != kn->owner)
+	if (update->finalized_mod != kn->owner && ksplice_kprobes_off())
+		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+				  "kprobes are switched off (debugfs kprobes/enabled is 0): %s could not be linked",
+				  module_name(kn->owner));
+	else if (update->finalized_mod != kn->owner)
 		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
 				  "%s: relocation records were not written",
 				  module_name(kn->owner));
@@ -502,6 +506,9 @@ static int __init ksplice_init(void)
 	int ret;
 
 	ret = ksplice_kallsyms_init();
+	if (ret)
+		return ret;
+	ret = ksplice_redirect_init();
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();

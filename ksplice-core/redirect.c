@@ -7,6 +7,11 @@
  * Both are installed inactive: their handlers change the instruction
  * pointer only once the update's active flag is set, which happens for
  * all functions of the update at one instant inside stop_machine().
+ *
+ * The ftrace redirections are PERMANENT: while one is registered, the
+ * kernel refuses to switch ftrace off.  Kprobes have no such guard: an
+ * update is not applied while they are switched off, but switching them
+ * off afterwards silences its kprobe redirections.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -15,6 +20,60 @@
 #include <linux/ptrace.h>
 
 #include "core.h"
+
+/* The kernel's switches: sysctl kernel.ftrace_enabled, kprobes' enabled. */
+static int *ksplice_ftrace_enabled;
+static bool *ksplice_kprobes_disarmed;
+
+/**
+ * ksplice_redirect_init() - find the switches that turn redirections off
+ *
+ * Return: 0, or -EBUSY when ftrace is switched off (the core then does
+ * not load: its own probe on module_finalize would not fire).
+ */
+int ksplice_redirect_init(void)
+{
+	ksplice_ftrace_enabled = (int *)ksplice_lookup_name("ftrace_enabled");
+	ksplice_kprobes_disarmed =
+		(bool *)ksplice_lookup_name("kprobes_all_disarmed");
+	if (ksplice_ftrace_enabled && !READ_ONCE(*ksplice_ftrace_enabled)) {
+		pr_err("ftrace is switched off (sysctl kernel.ftrace_enabled=0): not loading\n");
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Are kprobes switched off (our module_finalize probe with them)? */
+bool ksplice_kprobes_off(void)
+{
+	return ksplice_kprobes_disarmed && READ_ONCE(*ksplice_kprobes_disarmed);
+}
+
+/* Can every redirection of the update take effect?  Sets the cause. */
+static bool ksplice_redirect_possible(struct ksplice_update *update)
+{
+	bool ftrace = false, kprobe = false;
+	unsigned int i;
+
+	for (i = 0; i < update->nr_funcs; i++) {
+		if (update->funcs[i].use_ftrace)
+			ftrace = true;
+		else
+			kprobe = true;
+	}
+	if (ftrace && ksplice_ftrace_enabled &&
+	    !READ_ONCE(*ksplice_ftrace_enabled)) {
+		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+				  "ftrace is switched off (sysctl kernel.ftrace_enabled=0)");
+		return false;
+	}
+	if (kprobe && ksplice_kprobes_off()) {
+		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+				  "kprobes are switched off (debugfs kprobes/enabled is 0)");
+		return false;
+	}
+	return true;
+}
 
 static void notrace ksplice_ftrace_handler(unsigned long ip,
 					   unsigned long parent_ip,
@@ -52,8 +111,9 @@ static int ksplice_install_ftrace(struct ksplice_func *func)
 
 	memset(&func->ops, 0, sizeof(func->ops));
 	func->ops.func = ksplice_ftrace_handler;
+	/* PERMANENT: ftrace cannot be switched off under an applied update */
 	func->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_DYNAMIC |
-			  FTRACE_OPS_FL_IPMODIFY;
+			  FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
 	ret = ftrace_set_filter_ip(&func->ops, func->old_addr, 0, 0);
 	if (ret) {
 		ftrace_free_filter(&func->ops);
@@ -110,6 +170,8 @@ int ksplice_redirect_install(struct ksplice_update *update)
 	int ret;
 
 	WRITE_ONCE(update->active, false);
+	if (!ksplice_redirect_possible(update))
+		return -EBUSY;
 	for (i = 0; i < update->nr_funcs; i++) {
 		func = &update->funcs[i];
 		ret = ksplice_install(func);
