@@ -8,6 +8,8 @@
 #   KSPLICE_CORE       the core module file to insmod when not loaded
 #   KSPLICE_INSMOD, KSPLICE_RMMOD, KSPLICE_MODPROBE, KSPLICE_DMESG
 #                      the commands to use (default insmod, rmmod, ...)
+#   KSPLICE_LOCK       the lock of applies and undos (default
+#                      /run/ksplice.lock)
 
 KS_SYSFS=${KSPLICE_SYSFS:-/sys}
 KS_UPDATES=$KS_SYSFS/kernel/ksplice
@@ -17,6 +19,8 @@ KS_INSMOD=${KSPLICE_INSMOD:-insmod}
 KS_RMMOD=${KSPLICE_RMMOD:-rmmod}
 KS_MODPROBE=${KSPLICE_MODPROBE:-modprobe}
 KS_DMESG=${KSPLICE_DMESG:-dmesg}
+KS_LOCK=${KSPLICE_LOCK:-/run/ksplice.lock}
+KS_LOCKED=0
 # the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
 # ksplice-core/ksplice-format.h (tests/unit/apply-args.t checks they agree)
 KS_FORMAT=1
@@ -48,6 +52,40 @@ ks_need_root()
 {
 	if [ "$KS_SYSFS" = /sys ] && [ "$(id -u)" != 0 ]; then
 		ks_die "must be run as root"
+	fi
+}
+
+# ks_lock: take the lock that serializes applies and undos (a directory
+# holding the owner's pid; busybox has no flock), waiting for its holder.
+# A lock whose owner is gone is taken over.  ks_unlock releases it; the
+# tools call it from their EXIT traps.
+ks_lock()
+{
+	local owner said=0
+
+	mkdir -p "${KS_LOCK%/*}" 2>/dev/null
+	until mkdir "$KS_LOCK" 2>/dev/null; do
+		owner=$(cat "$KS_LOCK/pid" 2>/dev/null)
+		if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
+			# its owner died: take it over
+			rm -rf "$KS_LOCK"
+			continue
+		fi
+		if [ "$said" = 0 ]; then
+			echo "Waiting for another ksplice-apply or ksplice-undo${owner:+ (pid $owner)}..."
+			said=1
+		fi
+		sleep 0.1
+	done
+	echo $$ >"$KS_LOCK/pid"
+	KS_LOCKED=1
+}
+
+ks_unlock()
+{
+	if [ "$KS_LOCKED" = 1 ]; then
+		rm -rf "$KS_LOCK"
+		KS_LOCKED=0
 	fi
 }
 

@@ -14,6 +14,7 @@ BUSYBOX=$(command -v busybox) || { echo "no busybox"; exit 77; }
 
 export KSPLICE_SYSFS=$T/sys
 export KSPLICE_STATE_DIR=$T/state
+export KSPLICE_LOCK=$T/run/ksplice.lock
 export KSPLICE_CORE=$T/lib/ksplice.ko
 export KSPLICE_INSMOD=$T/bin/insmod
 export KSPLICE_RMMOD=$T/bin/rmmod
