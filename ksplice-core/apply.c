@@ -51,7 +51,14 @@ static int ksplice_switch(struct ksplice_update *update,
 		if (ksplice_debug)
 			pr_info("%s: %u tasks busy, try %u of %u\n", update->id,
 				update->nr_conflicts, try, ksplice_max_tries);
+		/*
+		 * Sleep without the lock, so that sysfs readers and other
+		 * updates do not wait behind a busy stack; update->busy
+		 * keeps this update's stage writes and its functions to us.
+		 */
+		mutex_unlock(&ksplice_mutex);
 		msleep(ksplice_retry_delay_ms);
+		mutex_lock(&ksplice_mutex);
 	}
 	if (update->nr_scanned_by_words)
 		pr_info("%s: %u stacks could not be walked reliably and were scanned word by word\n",
@@ -110,7 +117,9 @@ ksplice_replaced_by_other(struct ksplice_update *update, const char **name)
 	unsigned int i, j;
 
 	list_for_each_entry(other, &ksplice_updates, list) {
-		if (other == update || other->stage != KSPLICE_STAGE_APPLIED)
+		/* one being applied or reversed right now counts too */
+		if (other == update ||
+		    (other->stage != KSPLICE_STAGE_APPLIED && !other->busy))
 			continue;
 		for (i = 0; i < update->nr_funcs; i++) {
 			for (j = 0; j < other->nr_funcs; j++) {
@@ -154,7 +163,7 @@ int ksplice_apply(struct ksplice_update *update)
 	other = ksplice_replaced_by_other(update, &name);
 	if (other) {
 		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
-				  "%s is already replaced by update %s",
+				  "%s is already replaced by update %s (or is being)",
 				  name, other->id);
 		return -EBUSY;
 	}

@@ -93,6 +93,8 @@ struct ksplice_update {
 	struct ksplice_range *new_ranges;	/* struct ksplice_new.code */
 	unsigned int nr_new_ranges;
 
+	/* a stage write is switching it (and may drop ksplice_mutex) */
+	bool busy;
 	bool active;			/* redirections on; READ_ONCE */
 	bool pinned;
 

@@ -52,14 +52,20 @@ static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
 	int ret;
 
 	mutex_lock(&ksplice_mutex);
-	if (update->dead)
+	if (update->dead) {
 		ret = -ENODEV;
-	else if (sysfs_streq(buf, "applied"))
-		ret = ksplice_apply(update);
-	else if (sysfs_streq(buf, "reversed"))
-		ret = ksplice_reverse(update);
-	else
-		ret = -EINVAL;
+	} else if (update->busy) {
+		ret = -EBUSY;		/* another write is switching it */
+	} else {
+		update->busy = true;
+		if (sysfs_streq(buf, "applied"))
+			ret = ksplice_apply(update);
+		else if (sysfs_streq(buf, "reversed"))
+			ret = ksplice_reverse(update);
+		else
+			ret = -EINVAL;
+		update->busy = false;
+	}
 	mutex_unlock(&ksplice_mutex);
 	return ret ? ret : count;
 }
