@@ -47,6 +47,22 @@ wait_asleep()
 	fail "task $1 never slept in $2 (state '$_state')"
 }
 
+# start_sleeper: a task sleeping in do_nanosleep (do_nanosleep is __sched:
+# /proc/PID/stack shows its caller, hrtimer_nanosleep); its pid in
+# $sleeper.  stop_sleeper ends it.
+start_sleeper()
+{
+	sleep 1000 &
+	sleeper=$!
+	wait_asleep $sleeper hrtimer_nanosleep
+}
+
+stop_sleeper()
+{
+	kill $sleeper
+	wait $sleeper
+}
+
 # expect_nothing_loaded ID: no module and no sysfs entry of update ID left
 expect_nothing_loaded()
 {

@@ -13,9 +13,7 @@ cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh
 insmod /usr/lib/ksplice/ksplice.ko max_tries=100 retry_delay_ms=200 debug=1 ||
 	fail "cannot load the core"
-sleep 1000 &
-sleeper=\$!
-wait_asleep \$sleeper hrtimer_nanosleep
+start_sleeper
 ksplice-apply $update >/tmp/apply.out 2>&1 &
 applier=\$!
 
@@ -37,8 +35,7 @@ kill -0 \$applier 2>/dev/null ||
 	{ cat /tmp/apply.out; fail "the apply was over before the readers answered"; }
 
 step "the task leaves: the apply succeeds"
-kill \$sleeper
-wait \$sleeper
+stop_sleeper
 wait \$applier || { cat /tmp/apply.out; fail "the apply failed"; }
 [ "\$(cat /sys/kernel/ksplice/nanosleep/stage)" = applied ] || fail "not applied"
 ksplice-undo nanosleep || fail "undo failed"

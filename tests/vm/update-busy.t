@@ -13,13 +13,8 @@ cat >"$guest" <<GUEST
 insmod /usr/lib/ksplice/ksplice.ko max_tries=3 retry_delay_ms=200 ||
 	fail "cannot load the core"
 
-# do_nanosleep is __sched: /proc/PID/stack leaves .sched.text out, so the
-# frame seen there is its caller's, hrtimer_nanosleep.  The core's own
-# stack check sees do_nanosleep.
 step "apply while a task sleeps in do_nanosleep"
-sleep 1000 &
-sleeper=\$!
-wait_asleep \$sleeper hrtimer_nanosleep
+start_sleeper
 expect_fail_with code_busy /tmp/apply.out ksplice-apply --raw-errors $update
 grep -q "sleep (pid \$sleeper) is running do_nanosleep" /tmp/apply.out ||
 	fail "the report does not name the sleeping task"
@@ -28,22 +23,18 @@ grep -q do_nanosleep /sys/kernel/tracing/enabled_functions &&
 	fail "an ftrace hook on do_nanosleep was left behind"
 
 step "the task leaves: apply succeeds"
-kill \$sleeper
-wait \$sleeper
+stop_sleeper
 ksplice-apply $update || fail "apply failed once the task had left"
 sleep 0.2 || fail "nanosleep through the new code failed"
 
 step "undo while a task sleeps in the new code"
-sleep 1000 &
-sleeper=\$!
-wait_asleep \$sleeper hrtimer_nanosleep
+start_sleeper
 expect_fail_with code_busy /tmp/undo.out ksplice-undo --raw-errors nanosleep
 grep -q "sleep (pid \$sleeper) is running do_nanosleep" /tmp/undo.out ||
 	fail "the undo report does not name the sleeping task"
 [ "\$(cat /sys/kernel/ksplice/nanosleep/stage)" = applied ] ||
 	fail "a failed undo changed the stage"
-kill \$sleeper
-wait \$sleeper
+stop_sleeper
 ksplice-undo nanosleep || fail "undo failed once the task had left"
 expect_nothing_loaded nanosleep
 echo "all good"

@@ -19,15 +19,12 @@ insmod /usr/lib/ksplice/ksplice.ko max_tries=3 retry_delay_ms=200 ||
 # busy_apply WHAT: apply must fail while a task sleeps in do_nanosleep
 busy_apply()
 {
-	sleep 1000 &
-	sleeper=\$!
-	wait_asleep \$sleeper hrtimer_nanosleep
+	start_sleeper
 	expect_fail_with code_busy /tmp/apply.out ksplice-apply --raw-errors $update
 	grep -q "sleep (pid \$sleeper) is running do_nanosleep" /tmp/apply.out ||
 		fail "\$1: the report does not name the sleeping task"
 	expect_nothing_loaded nanosleep
-	kill \$sleeper
-	wait \$sleeper
+	stop_sleeper
 }
 
 step "function_graph on schedule"
@@ -35,14 +32,11 @@ echo schedule >\$T/set_ftrace_filter || fail "cannot filter schedule"
 echo function_graph >\$T/current_tracer || fail "cannot start function_graph"
 busy_apply function_graph
 ksplice-apply $update || fail "apply failed once the task had left"
-sleep 1000 &
-sleeper=\$!
-wait_asleep \$sleeper hrtimer_nanosleep
+start_sleeper
 expect_fail_with code_busy /tmp/undo.out ksplice-undo --raw-errors nanosleep
 grep -q "sleep (pid \$sleeper) is running do_nanosleep" /tmp/undo.out ||
 	fail "function_graph: the undo report does not name the sleeping task"
-kill \$sleeper
-wait \$sleeper
+stop_sleeper
 ksplice-undo nanosleep || fail "undo failed once the task had left"
 expect_nothing_loaded nanosleep
 echo nop >\$T/current_tracer
