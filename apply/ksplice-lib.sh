@@ -24,6 +24,9 @@ KS_LOCKED=0
 # the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
 # ksplice-core/ksplice-format.h (tests/unit/apply-args.t checks they agree)
 KS_FORMAT=1
+# the id rule: KSPLICE_ID_MAX characters of [a-z0-9_] (KSPLICE_ID_CHARS),
+# also checked by tests/unit/apply-args.t
+KS_ID_MAX=32
 KS_RAW_ERRORS=0
 
 # ks_error TEXT: an error message on stderr.
@@ -95,7 +98,7 @@ ks_valid_id()
 	case $1 in
 	'' | *[!a-z0-9_]*) return 1 ;;
 	esac
-	[ "${#1}" -le 32 ]
+	[ "${#1}" -le "$KS_ID_MAX" ]
 }
 
 # ks_read FILE: the first line of FILE, or nothing.

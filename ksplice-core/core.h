@@ -16,7 +16,6 @@
 
 #include "ksplice-format.h"
 
-#define KSPLICE_ID_MAX		32
 #define KSPLICE_DETAIL_LEN	256
 #define KSPLICE_MAX_CONFLICTS	32
 
@@ -26,16 +25,6 @@ enum ksplice_stage {
 	KSPLICE_STAGE_REVERSED,
 };
 
-enum ksplice_cause {
-	KSPLICE_OK,
-	KSPLICE_NO_MATCH,
-	KSPLICE_CODE_BUSY,
-	KSPLICE_MODULE_BUSY,
-	KSPLICE_FAILED_TO_FIND,
-	KSPLICE_OUT_OF_MEMORY,
-	KSPLICE_CALL_FAILED,
-	KSPLICE_UNEXPECTED,
-};
 
 /* One redirected function: everything apply and undo need, core-owned. */
 struct ksplice_func {

@@ -27,9 +27,10 @@
  *                                   the update leaves out: made with
  *                                   ksplice-create --skip-init)
  *
- *   <id> is 1 to 32 characters of [a-z0-9_]; the default is 8 random
- *   characters of [a-z0-9].  Module names use '_' only, so the kernel
- *   sees them under the same name as the file.
+ *   <id> is 1 to KSPLICE_ID_MAX (32) characters of KSPLICE_ID_CHARS
+ *   ([a-z0-9_]); the default is 8 random characters of [a-z0-9].  Module
+ *   names use '_' only, so the kernel sees them under the same name as
+ *   the file.
  *
  * THE TWO MODULES AND HOW AN UPDATE IS APPLIED
  *
@@ -76,9 +77,9 @@
  *   stage         preparing | applied | reversed; write "applied" or
  *                 "reversed".  A write that fails returns an error and
  *                 sets abort_cause.
- *   abort_cause   none | no_match | code_busy | module_busy |
- *                 failed_to_find | out_of_memory | call_failed |
- *                 unexpected
+ *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
+ *                 code_busy | module_busy | failed_to_find |
+ *                 out_of_memory | call_failed | unexpected
  *   abort_detail  one line saying what failed, for people
  *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
  *                 where is the address as %pS prints it ("func+0x1d/0x90",
@@ -121,6 +122,38 @@
 #define KSPLICE_FORMAT_H
 
 #define KSPLICE_FORMAT_VERSION	1
+
+/* The update id rule (see THE ARCHIVE). */
+#define KSPLICE_ID_MAX		32
+#define KSPLICE_ID_CHARS	"abcdefghijklmnopqrstuvwxyz0123456789_"
+
+/*
+ * Abort causes, and their names in abort_cause (in the same order).
+ * apply/ksplice-lib.sh has words for each (tests/unit/apply-args.t
+ * checks that it knows exactly these).
+ */
+enum ksplice_cause {
+	KSPLICE_OK,
+	KSPLICE_NO_MATCH,
+	KSPLICE_CODE_BUSY,
+	KSPLICE_MODULE_BUSY,
+	KSPLICE_FAILED_TO_FIND,
+	KSPLICE_OUT_OF_MEMORY,
+	KSPLICE_CALL_FAILED,
+	KSPLICE_UNEXPECTED,
+	KSPLICE_NR_CAUSES
+};
+
+#define KSPLICE_CAUSE_NAMES {						\
+	"none",								\
+	"no_match",							\
+	"code_busy",							\
+	"module_busy",							\
+	"failed_to_find",						\
+	"out_of_memory",						\
+	"call_failed",							\
+	"unexpected",							\
+}
 
 /*
  * EXIT CODES of ksplice-create, documented in its --help.  ksplice-objdiff

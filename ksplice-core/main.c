@@ -120,7 +120,7 @@ static bool ksplice_valid_id(const char *id)
 	if (!len || len > KSPLICE_ID_MAX)
 		return false;
 	for (i = 0; i < len; i++)
-		if (!islower(id[i]) && !isdigit(id[i]) && id[i] != '_')
+		if (!strchr(KSPLICE_ID_CHARS, id[i]))
 			return false;
 	return true;
 }

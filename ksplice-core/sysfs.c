@@ -22,16 +22,8 @@ static const char * const ksplice_stage_names[] = {
 	[KSPLICE_STAGE_REVERSED] = "reversed",
 };
 
-static const char * const ksplice_cause_names[] = {
-	[KSPLICE_OK] = "none",
-	[KSPLICE_NO_MATCH] = "no_match",
-	[KSPLICE_CODE_BUSY] = "code_busy",
-	[KSPLICE_MODULE_BUSY] = "module_busy",
-	[KSPLICE_FAILED_TO_FIND] = "failed_to_find",
-	[KSPLICE_OUT_OF_MEMORY] = "out_of_memory",
-	[KSPLICE_CALL_FAILED] = "call_failed",
-	[KSPLICE_UNEXPECTED] = "unexpected",
-};
+static const char * const ksplice_cause_names[] = KSPLICE_CAUSE_NAMES;
+static_assert(ARRAY_SIZE(ksplice_cause_names) == KSPLICE_NR_CAUSES);
 
 static inline struct ksplice_update *to_update(struct kobject *kobj)
 {

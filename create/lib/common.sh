@@ -13,6 +13,12 @@ if ! exit_codes=$(sed -n 's/^#define KSPLICE_\(EXIT_[A-Z_]*\)[[:space:]]*\([0-9]
 fi
 eval "$exit_codes"
 unset exit_codes
+# The update id rule, from the same header.
+KSPLICE_ID_MAX=$(sed -n 's/^#define KSPLICE_ID_MAX[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$KSPLICE_FORMAT_H")
+[ -n "$KSPLICE_ID_MAX" ] || {
+	echo "$PROG: cannot read KSPLICE_ID_MAX from $KSPLICE_FORMAT_H" >&2
+	exit 1
+}
 
 # say TEXT...: announce a step on stdout.
 say()

@@ -178,7 +178,7 @@ static bool valid_id(const char *id)
 {
 	size_t n = strlen(id);
 
-	return n >= 1 && n <= 32 && strspn(id, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+	return n >= 1 && n <= KSPLICE_ID_MAX && strspn(id, KSPLICE_ID_CHARS) == n;
 }
 
 static void print_summary(const struct plan *plan, FILE *changes)
@@ -369,7 +369,8 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage("expected one MANIFEST argument");
 	if (!valid_id(up.id))
-		usage("ID must be 1 to 32 characters of [a-z0-9_]");
+		usage(xasprintf("ID must be 1 to %d characters of [a-z0-9_]",
+				KSPLICE_ID_MAX));
 	if (access(out, W_OK))
 		fatal(EXIT_ERROR, "%s: %s", out, strerror(errno));
 	policy_init(kconfig);

@@ -9,6 +9,21 @@ hdr=$(sed -n 's/^#define KSPLICE_FORMAT_VERSION[[:space:]]*//p' "$ROOT/ksplice-c
 lib=$(sed -n 's/^KS_FORMAT=//p' "$ROOT/apply/ksplice-lib.sh")
 [ -n "$hdr" ] && [ "$hdr" = "$lib" ] ||
 	fail "ksplice-lib.sh has format '$lib', ksplice-format.h '$hdr'"
+# ... its id rule ...
+hdr=$(sed -n 's/^#define KSPLICE_ID_MAX[[:space:]]*//p' "$ROOT/ksplice-core/ksplice-format.h")
+lib=$(sed -n 's/^KS_ID_MAX=//p' "$ROOT/apply/ksplice-lib.sh")
+[ -n "$hdr" ] && [ "$hdr" = "$lib" ] ||
+	fail "ksplice-lib.sh has id length '$lib', ksplice-format.h '$hdr'"
+grep -q '^#define KSPLICE_ID_CHARS[[:space:]]*"abcdefghijklmnopqrstuvwxyz0123456789_"$' \
+	"$ROOT/ksplice-core/ksplice-format.h" && grep -q "\*\[!a-z0-9_\]\*) return 1" "$ROOT/apply/ksplice-lib.sh" ||
+	fail "the id characters of ksplice-lib.sh and ksplice-format.h differ"
+# ... and has words for exactly the header's abort causes.
+hdr=$(sed -n '/^#define KSPLICE_CAUSE_NAMES/,/^}/s/^[[:space:]]*"\([a-z_]*\)",.*/\1/p' "$ROOT/ksplice-core/ksplice-format.h" |
+	grep -v '^none$' | sort | tr '\n' ' ')
+lib=$(sed -n '/^ks_cause_text()/,/^}/s/^[[:space:]]*\([a-z_]*\))$/\1/p' "$ROOT/apply/ksplice-lib.sh" |
+	sort | tr '\n' ' ')
+[ -n "$hdr" ] && [ "$hdr" = "$lib" ] ||
+	fail "abort causes: ksplice-lib.sh knows '$lib', ksplice-format.h has '$hdr'"
 
 for t in ksplice-apply ksplice-undo ksplice-view; do
 	"$BUSYBOX" sh -n "$ROOT/apply/$t" || fail "$t: not valid busybox sh"
