@@ -10,6 +10,7 @@
  * objects built with __LINE__ pinned: the function changed when those
  * differ.  Without them the object is marked need_pinned.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,43 @@ static enum cmp bytes_compare(const unsigned char *a, const unsigned char *b,
 	return res;
 }
 
-static bool relocs_differ(const struct ksec *sa, unsigned long a0,
-			  const struct ksec *sb, unsigned long b0,
-			  unsigned long size, bool in_code)
+/*
+ * Do two strings differ only in numbers that the line map says are the
+ * same moved line ("at net/socket.c:2527", a __stringify(__LINE__))?
+ */
+static bool strings_differ_in_lines(const struct target *a,
+				    const struct target *b,
+				    const struct linemap *lines)
 {
+	const char *p = (const char *)a->content, *q = (const char *)b->content;
+	const char *pe = p + a->len, *qe = q + b->len;
+
+	if (!lines || a->kind != T_CONTENT || b->kind != T_CONTENT ||
+	    !a->sec->strings || !b->sec->strings || a->coff != b->coff)
+		return false;
+	while (p < pe && q < qe) {
+		if (isdigit((unsigned char)*p) && isdigit((unsigned char)*q)) {
+			char *pn, *qn;
+			long x = strtol(p, &pn, 10), y = strtol(q, &qn, 10);
+
+			if (x != y && !linemap_maps(lines, x, y))
+				return false;
+			p = pn;
+			q = qn;
+			continue;
+		}
+		if (*p++ != *q++)
+			return false;
+	}
+	return p == pe && q == qe;
+}
+
+static enum cmp relocs_compare(const struct ksec *sa, unsigned long a0,
+			       const struct ksec *sb, unsigned long b0,
+			       unsigned long size, bool in_code,
+			       const struct linemap *lines)
+{
+	enum cmp res = CMP_SAME;
 	size_t fa, fb, na, nb, i;
 
 	na = rels_in(sa, a0, a0 + size, &fa);
@@ -110,14 +144,16 @@ static bool relocs_differ(const struct ksec *sa, unsigned long a0,
 
 			snprintf(why + n, sizeof(why) - n, " -> %s",
 				 target_describe(&tb));
-			return true;
+			if (!strings_differ_in_lines(&ta, &tb, lines))
+				return CMP_DIFF;
+			res = CMP_LINES;
 		}
 	}
 	if (na != nb) {
 		snprintf(why, sizeof(why), "%zu relocations -> %zu", na, nb);
-		return true;
+		return CMP_DIFF;
 	}
-	return false;
+	return res;
 }
 
 enum cmp range_compare(const struct ksec *sa, unsigned long a0,
@@ -126,20 +162,21 @@ enum cmp range_compare(const struct ksec *sa, unsigned long a0,
 		       const struct linemap *lines)
 {
 	unsigned char *mask;
-	enum cmp res;
+	enum cmp res, rres;
 
 	if (asize != bsize) {
 		snprintf(why, sizeof(why), "size 0x%lx -> 0x%lx", asize,
 			 bsize);
 		return CMP_DIFF;
 	}
-	if (relocs_differ(sa, a0, sb, b0, asize, in_code))
+	rres = relocs_compare(sa, a0, sb, b0, asize, in_code, lines);
+	if (rres == CMP_DIFF)
 		return CMP_DIFF;
 	mask = xcalloc(1, asize ? asize : 1);
 	fill_fields(sa, a0, asize, mask, 1);
 	res = bytes_compare(sa->data + a0, sb->data + b0, asize, mask, lines);
 	free(mask);
-	return res;
+	return res > rres ? res : rres;
 }
 
 static enum cmp worst(enum cmp a, enum cmp b)

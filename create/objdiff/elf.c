@@ -241,6 +241,7 @@ static void load_relocs(bfd *abfd, struct kobj *obj, asymbol **bsyms)
 			kr->off = r->address;
 			kr->type = r->howto->type;
 			kr->addend = r->addend;
+			kr->bias = rel_size(kr->type);
 			if (bfd_is_abs_section(as->section) &&
 			    as == bfd_abs_section_ptr->symbol)
 				fatal(EXIT_ERROR, "%s: section %s: relocation without symbol at 0x%lx",

@@ -48,6 +48,12 @@ struct krel {
 	unsigned int type;		/* R_* */
 	struct ksym *sym;
 	long addend;
+	/*
+	 * PC-relative fields in code: bytes from the field to the end of
+	 * its instruction (4, or more when an immediate follows: the target
+	 * is then sym + addend + bias).  Set by insn_annotate().
+	 */
+	unsigned int bias;
 };
 
 struct ksec {

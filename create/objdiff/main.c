@@ -11,6 +11,7 @@
 
 #include "diff.h"
 #include "emit.h"
+#include "insn.h"
 #include "plan.h"
 #include "policy.h"
 
@@ -101,6 +102,8 @@ static struct objpair *objpair_load(const char *name, const char *pre,
 	op->name = xstrdup(name);
 	op->pre = obj_load(pre, name);
 	op->post = obj_load(post, name);
+	insn_annotate(op->pre);
+	insn_annotate(op->post);
 	op->lines = map ? linemap_read(map) : NULL;
 	return op;
 }
@@ -147,8 +150,10 @@ static void manifest_line(const char *path, unsigned long lineno,
 	free(loaded);
 	if (ppre)
 		op->pinned = objpair_load(name, ppre, ppost, "-");
-	if (kpre)
+	if (kpre) {
 		op->hobj = obj_load(kpre, name);
+		insn_annotate(op->hobj);
+	}
 }
 
 static void read_manifest(const char *path, struct objpair **ops,

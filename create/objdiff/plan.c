@@ -444,7 +444,7 @@ static bool resolve_to_unit(struct plan *plan, struct objpair *op,
 			    enum ctx ctx, const struct target *t,
 			    struct resolution *res)
 {
-	long bias = ctx == CTX_CODE && rel_is_pcrel(r->type) ? 4 : 0;
+	long bias = ctx == CTX_CODE && rel_is_pcrel(r->type) ? (long)r->bias : 0;
 	long pos = target_secoff(t);
 	struct unit *u;
 	bool old_entry;

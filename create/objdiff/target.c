@@ -84,7 +84,7 @@ static bool is_local_label(const struct ksym *sym)
 void target_resolve(const struct krel *rel, bool in_code, struct target *t)
 {
 	struct ksym *sym = rel->sym;
-	long bias = in_code && rel_is_pcrel(rel->type) ? 4 : 0;
+	long bias = in_code && rel_is_pcrel(rel->type) ? (long)rel->bias : 0;
 
 	memset(t, 0, sizeof(*t));
 	t->sec = sym->sec;

@@ -31,7 +31,8 @@ struct target {
 
 /*
  * Resolve a relocation.  in_code: the relocation is in code, where a
- * PC-relative field is biased by 4 (the target is at addend + 4).
+ * PC-relative field is biased by krel.bias (the target is at addend +
+ * bias: 4, or more when an immediate follows the field).
  */
 void target_resolve(const struct krel *rel, bool in_code, struct target *t);
 bool target_equal(const struct target *a, const struct target *b);
