@@ -26,6 +26,10 @@
  *                                   init code that the patch changes and
  *                                   the update leaves out: made with
  *                                   ksplice-create --skip-init)
+ *     keep-module <object> <name>  (one line per new function whose
+ *                                   address the update stores: after
+ *                                   an undo the new-code module stays
+ *                                   loaded, so that it stays valid)
  *
  *   <id> is 1 to KSPLICE_ID_MAX (32) characters of KSPLICE_ID_CHARS
  *   ([a-z0-9_]); the default is 8 random characters of [a-z0-9].  Module

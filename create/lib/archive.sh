@@ -62,6 +62,7 @@ write_contents()
 		printf 'new ksplice_%s_new.ko\n' "$id"
 		awk '$1 == "changed" && NF == 3 { print "function", $2, $3 }' "$changes"
 		awk '$1 == "init-skipped" && NF == 3 { print "init-skipped", $2, $3 }' "$changes"
+		awk '$1 == "keep-module" && NF == 3 { print "keep-module", $2, $3 }' "$changes"
 	} >"$file"
 }
 

@@ -201,6 +201,9 @@ static void print_summary(const struct plan *plan, FILE *changes)
 				continue;
 			printf("%s: %s %s\n", op->name, u->name, what);
 			fprintf(changes, "%s %s %s\n", what, op->name, u->name);
+			if (u->address_taken && !u->parent)
+				fprintf(changes, "keep-module %s %s\n", op->name,
+					u->name);
 		}
 		for (k = 0; k < op->post->nsyms; k++) {
 			struct ksym *s = &op->post->syms[k];

@@ -409,7 +409,7 @@ static enum data_fate data_fate_of(const struct objpair *op,
  * new function of another object): its unit or variable.
  */
 static bool new_elsewhere(struct plan *plan, const char *name,
-			  struct resolution *res, long addend)
+			  struct resolution *res, long addend, bool branch)
 {
 	size_t i;
 
@@ -422,6 +422,7 @@ static bool new_elsewhere(struct plan *plan, const char *name,
 			continue;
 		u = unit_by_name(op->post_units, op->npost, name);
 		if (u && u->fate == FATE_NEW) {
+			u->address_taken |= !branch;
 			res->kind = RES_UNIT;
 			res->index = u->newid;
 			res->off = addend;
@@ -468,6 +469,9 @@ static bool resolve_to_unit(struct plan *plan, struct objpair *op,
 		res->off = pos - (long)u->start;
 		return true;
 	}
+	if (u->fate == FATE_NEW && ctx != CTX_TABLE &&
+	    !(ctx == CTX_CODE && rel_is_branch(sec, r)))
+		u->address_taken = true;
 	res->kind = RES_UNIT;
 	res->index = u->newid;
 	res->off = pos - (long)u->start;
@@ -489,7 +493,9 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 	if (t.sec && t.sec->code &&
 	    resolve_to_unit(plan, op, sec, r, ctx, &t, res))
 		return;
-	if (t.sym && !t.sec && new_elsewhere(plan, t.sym->name, res, t.addend))
+	if (t.sym && !t.sec &&
+	    new_elsewhere(plan, t.sym->name, res, t.addend,
+			  ctx == CTX_CODE && rel_is_branch(sec, r)))
 		return;
 	if (t.sym && (t.sym->bind != SB_LOCAL || !t.sym->sec) &&
 	    strset_get(&plan->exported, t.sym->name) >= 0) {

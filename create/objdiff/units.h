@@ -53,6 +53,8 @@ struct unit {
 	int newid;		/* post: N of __ksplice_fN, or -1 */
 	int helper_idx;		/* pre: index in the helper's sections */
 	const char *asm_name;	/* post: unique name in new-code.S */
+	bool address_taken;	/* post, new: code or data of the update
+				 * stores its address (plan.c) */
 };
 
 struct objpair {

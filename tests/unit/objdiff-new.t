@@ -13,7 +13,7 @@ compile new
 objdiff new
 out=$T/new.out
 [ "$rc" = 0 ] || { show new; fail "exit $rc, expected 0"; }
-[ "$(grep -v '^vanished ' "$out/changes" | sort | tr '\n' ' ')" = "added test/new.o brand_new added test/new.o helper changed test/new.o compute changed test/new.o on_event changed test/new.o setup data test/new.o counter data test/new.o handler data test/new.o names data test/new.o total_calls " ] ||
+[ "$(grep -v '^vanished \|^keep-module ' "$out/changes" | sort | tr '\n' ' ')" = "added test/new.o brand_new added test/new.o helper added test/new.o on_other_event changed test/new.o compute changed test/new.o on_event changed test/new.o setup data test/new.o counter data test/new.o handler data test/new.o names data test/new.o total_calls " ] ||
 	{ show new; fail "unexpected list of changes"; }
 
 # only the replaced functions are patched
@@ -62,6 +62,10 @@ grep -A10 '\.name = "old_helper"' "$out/helper.c" | grep -q KSPLICE_SECT_REPLACE
 grep -qx "vanished test/new.o old_helper" "$out/changes" ||
 	fail "old_helper is not listed as vanished"
 grep -q "test/new.o old_helper" "$out/new-desc.c" && fail "old_helper is patched"
+
+# on_other_event is new and its address is stored: the module must stay
+[ "$(grep '^keep-module ' "$out/changes")" = "keep-module test/new.o on_other_event" ] ||
+	{ show new; fail "expected keep-module for on_other_event only"; }
 
 # brand_new calls ns_export, exported in namespace TESTNS
 grep -qx "MODULE_IMPORT_NS(TESTNS);" "$out/new-desc.c" ||

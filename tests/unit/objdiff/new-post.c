@@ -26,9 +26,16 @@ int __attribute__((noinline)) brand_new(int x)
 	return ns_export(helper(x)) * 7;
 }
 
+/* a new callback: its address is stored, so its module must stay */
+static void __attribute__((noinline)) on_other_event(int x)
+{
+	total_calls += x;
+}
+
 void setup(void)
 {
 	register_cb(on_event);
+	register_cb(on_other_event);
 	_printk("%s\n", names[total_calls & 1]);
 	handler(total_calls);
 }
