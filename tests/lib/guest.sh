@@ -63,6 +63,23 @@ stop_sleeper()
 	wait $sleeper
 }
 
+# expect_timer_after FUNCTION: a 5 s timer with callback FUNCTION, armed
+# before the caller's undo, has not fired yet (else the test proves
+# nothing), then fires (the timer_expire_entry event must be enabled;
+# gives up after about 30 s).
+expect_timer_after()
+{
+	_trace=/sys/kernel/tracing/trace
+	grep -q "function=$1 " $_trace &&
+		fail "the 5 s timer fired before the undo finished: the test proves nothing"
+	_n=0
+	until grep -q "timer_expire_entry: .*function=$1 " $_trace; do
+		_n=$((_n + 1))
+		[ $_n -lt 300 ] || fail "the timer of $1 never fired"
+		sleep 0.1
+	done
+}
+
 # expect_nothing_loaded ID: no module and no sysfs entry of update ID left
 expect_nothing_loaded()
 {
