@@ -12,7 +12,7 @@ tool_fingerprint()
 {
 	(cd "$KSPLICE_ROOT" &&
 		find create ksplice-core -type f \( -name '*.c' -o -name '*.h' \
-			-o -name '*.S' -o -name '*.sh' -o -name 'Makefile' \
+			-o -name '*.S' -o -name '*.sh' -o -name '*.mk' -o -name 'Makefile' \
 			-o -name 'Kbuild' -o -name 'ksplice-create' \
 			-o -name 'ksplice-objdiff' \) -print0 |
 		sort -z | xargs -0 sha256sum) | sha256sum | cut -c1-16
