@@ -25,11 +25,6 @@
 
 static char why[512];
 
-const char *diff_why(void)
-{
-	return why;
-}
-
 static uint32_t le32(const unsigned char *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;

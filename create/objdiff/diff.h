@@ -35,7 +35,4 @@ enum cmp range_compare(const struct ksec *sa, unsigned long a0,
 		       unsigned long b0, unsigned long bsize, bool in_code,
 		       const struct linemap *lines);
 
-/* Why the last comparison found a difference, for messages. */
-const char *diff_why(void);
-
 #endif /* OBJDIFF_DIFF_H */

@@ -9,40 +9,11 @@
 #include "units.h"
 #include "util.h"
 
-static const char * const clone_suffixes[] = {
-	"isra", "constprop", "part", "cold", "lto_priv", "localalias",
-	"specialized",
-};
-
 bool name_is_cold(const char *name)
 {
 	const char *dot = strstr(name, ".cold");
 
 	return dot && (dot[5] == '\0' || dot[5] == '.');
-}
-
-bool name_is_clone(const char *name)
-{
-	const char *dot = strchr(name, '.');
-	size_t i;
-
-	if (!dot || dot == name)
-		return false;
-	for (i = 0; i < ARRAY_SIZE(clone_suffixes); i++) {
-		size_t len = strlen(clone_suffixes[i]);
-
-		if (!strncmp(dot + 1, clone_suffixes[i], len) &&
-		    (dot[1 + len] == '\0' || dot[1 + len] == '.'))
-			return true;
-	}
-	return false;
-}
-
-char *name_base(const char *name)
-{
-	const char *dot = strchr(name, '.');
-
-	return dot ? strndup(name, dot - name) : xstrdup(name);
 }
 
 static int cmp_unit(const void *a, const void *b)

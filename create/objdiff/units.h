@@ -97,9 +97,5 @@ struct unit *unit_by_name(struct unit *units, size_t n, const char *name);
 
 /* "foo.cold" or "foo.cold.3": a cold part. */
 bool name_is_cold(const char *name);
-/* "foo.isra.0", "foo.constprop.1", "foo.part.2", ...: a compiler clone. */
-bool name_is_clone(const char *name);
-/* The name up to the first '.', in a static buffer-free allocation. */
-char *name_base(const char *name);
 
 #endif /* OBJDIFF_UNITS_H */
