@@ -4,19 +4,21 @@
 
 # Exit codes, documented in ksplice-create --help: the KSPLICE_EXIT_*
 # of ksplice-format.h, which ksplice-objdiff uses too.  The header sits in
-# the core's sources beside create/ (also where "make install" puts it).
-KSPLICE_FORMAT_H=${KSPLICE_CORE_SRC:-$SELF_DIR/../ksplice-core}/ksplice-format.h
+# the core's sources (CORE_SRC) beside create/ (also where "make install"
+# puts it).
+CORE_SRC=${KSPLICE_CORE_SRC:-$SELF_DIR/../ksplice-core}
+FORMAT_H=$CORE_SRC/ksplice-format.h
 if ! exit_codes=$(sed -n 's/^#define KSPLICE_\(EXIT_[A-Z_]*\)[[:space:]]*\([0-9][0-9]*\).*/readonly \1=\2/p' \
-	"$KSPLICE_FORMAT_H" 2>/dev/null) || [ -z "$exit_codes" ]; then
-	echo "$PROG: cannot read the exit codes from $KSPLICE_FORMAT_H" >&2
+	"$FORMAT_H" 2>/dev/null) || [ -z "$exit_codes" ]; then
+	echo "$PROG: cannot read the exit codes from $FORMAT_H (set KSPLICE_CORE_SRC)" >&2
 	exit 1
 fi
 eval "$exit_codes"
 unset exit_codes
 # The update id rule, from the same header.
-KSPLICE_ID_MAX=$(sed -n 's/^#define KSPLICE_ID_MAX[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$KSPLICE_FORMAT_H")
+KSPLICE_ID_MAX=$(sed -n 's/^#define KSPLICE_ID_MAX[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$FORMAT_H")
 [ -n "$KSPLICE_ID_MAX" ] || {
-	echo "$PROG: cannot read KSPLICE_ID_MAX from $KSPLICE_FORMAT_H" >&2
+	echo "$PROG: cannot read KSPLICE_ID_MAX from $FORMAT_H" >&2
 	exit 1
 }
 
