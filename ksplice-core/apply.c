@@ -10,6 +10,11 @@
  * the new code when reversing).  A busy stack makes the
  * switch wait retry_delay_ms and try again, max_tries times in all.
  * The caller holds ksplice_mutex.
+ *
+ * The new-code module is pinned (pin.c) from the start of an apply until
+ * its reversal has turned the redirections off: not even "rmmod -f" can
+ * unload it in between.  An update whose new code's addresses the kernel
+ * may still hold after a reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -168,28 +173,30 @@ int ksplice_apply(struct ksplice_update *update)
 		return -EBUSY;
 	}
 	ksplice_clear_cause(update);
-	if (!try_module_get(update->new_mod)) {
-		ksplice_set_cause(update, KSPLICE_MODULE_BUSY,
-				  "%s is being unloaded",
-				  module_name(update->new_mod));
-		return -EBUSY;
+	ret = ksplice_pin(update);
+	if (ret) {
+		ksplice_set_cause(update, ret == -EBUSY ? KSPLICE_MODULE_BUSY :
+				  KSPLICE_OUT_OF_MEMORY, "%s: %s",
+				  module_name(update->new_mod),
+				  ret == -EBUSY ? "being unloaded" :
+				  "pinning it");
+		return ret;
 	}
 
 	ret = ksplice_redirect_install(update);
 	if (ret)
-		goto put;
+		goto unpin;
 	ret = ksplice_switch(update, update->ranges, update->nr_ranges, true);
 	if (ret) {
 		ksplice_redirect_remove(update);
 		ksplice_switch_failed(update, ret);
-		goto put;
+		goto unpin;
 	}
-	update->pinned = true;
 	update->stage = KSPLICE_STAGE_APPLIED;
 	pr_info("%s: applied (%u functions)\n", update->id, update->nr_funcs);
 	return 0;
-put:
-	module_put(update->new_mod);
+unpin:
+	ksplice_unpin(update);
 	return ret;
 }
 
@@ -220,9 +227,15 @@ int ksplice_reverse(struct ksplice_update *update)
 		return ret;
 	}
 	ksplice_redirect_remove(update);
-	update->pinned = false;
-	module_put(update->new_mod);
 	update->stage = KSPLICE_STAGE_REVERSED;
+	if (update->new->flags & KSPLICE_NEW_KEEP_MODULE) {
+		/* the kernel may still hold new code addresses */
+		update->kept = true;
+		pr_info("%s: reversed; %s stays loaded, used by the kernel\n",
+			update->id, module_name(update->new_mod));
+		return 0;
+	}
+	ksplice_unpin(update);
 	pr_info("%s: reversed\n", update->id);
 	return 0;
 }

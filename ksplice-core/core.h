@@ -85,7 +85,10 @@ struct ksplice_update {
 	/* a stage write is switching it (and may drop ksplice_mutex) */
 	bool busy;
 	bool active;			/* redirections on; READ_ONCE */
-	bool pinned;
+	/* the core uses new_mod (pin.c): from apply until reversal */
+	struct module_use *pin;
+	/* reversed, but the kernel may hold new code addresses: pinned */
+	bool kept;
 
 	/* stack scan state, filled inside stop_machine */
 	const struct ksplice_range *scan_ranges;
@@ -181,6 +184,11 @@ int ksplice_redirect_init(void);
 bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);
+
+/* pin.c */
+int ksplice_pin_init(void);
+int ksplice_pin(struct ksplice_update *update);
+void ksplice_unpin(struct ksplice_update *update);
 
 /* apply.c */
 int ksplice_apply(struct ksplice_update *update);

@@ -69,12 +69,15 @@
  *      functions; if none is found, all redirections turn on at once.
  *      Otherwise the core waits and tries again, then aborts code_busy.
  *      On success the helper can be unloaded; the new-code module is
- *      pinned until the update is reversed.
+ *      pinned until the update is reversed: the core uses it, as one
+ *      module uses another, so that even "rmmod -f" refuses it.
  *
  *   4. Writing "reversed" to stage checks the stacks for addresses
  *      inside the new code (struct ksplice_new.code) the same way, turns the redirections
  *      off, removes them and unpins the module; unloading the new-code
- *      module then removes /sys/kernel/ksplice/<id>/.
+ *      module then removes /sys/kernel/ksplice/<id>/.  A new-code module
+ *      flagged KSPLICE_NEW_KEEP_MODULE stays pinned after its reversal
+ *      (until reboot): the kernel may hold addresses of its functions.
  *
  * SYSFS: /sys/kernel/ksplice/<id>/, root only
  *
@@ -125,7 +128,7 @@
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
 
-#define KSPLICE_FORMAT_VERSION	1
+#define KSPLICE_FORMAT_VERSION	2
 
 /* The update id rule (see THE ARCHIVE). */
 #define KSPLICE_ID_MAX		32
@@ -365,8 +368,15 @@ struct ksplice_new {
 	unsigned int nr_code;
 	const struct ksplice_reloc *relocs;	/* written by the core */
 	unsigned int nr_relocs;
+	unsigned int flags;		/* KSPLICE_NEW_* */
 	struct module *owner;		/* THIS_MODULE */
 };
+
+/*
+ * The update stores the address of a new function (contents lines
+ * keep-module): once applied, its module is never unloaded.
+ */
+#define KSPLICE_NEW_KEEP_MODULE	0x1
 
 /* Exported by the core (ksplice.ko). */
 int ksplice_register_helper(struct ksplice_helper *helper);

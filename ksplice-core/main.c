@@ -483,8 +483,8 @@ void ksplice_unregister_new(struct ksplice_new *kn)
 		mutex_unlock(&ksplice_mutex);
 		return;
 	}
-	/* An applied update pins its module: only a forced unload. */
-	WARN_ON(found->stage == KSPLICE_STAGE_APPLIED);
+	/* A pinned module cannot be unloaded, not even by force. */
+	WARN_ON(found->pin);
 	found->new = NULL;
 	found->new_mod = NULL;
 	ksplice_free_funcs(found);
@@ -509,6 +509,8 @@ static int __init ksplice_init(void)
 	if (ret)
 		return ret;
 	ret = ksplice_redirect_init();
+	if (!ret)
+		ret = ksplice_pin_init();
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();

@@ -350,6 +350,8 @@ static void emit_desc(struct new_state *st, FILE *f)
 	if (st->nrecs)
 		fputs("\t.relocs = relocs,\n\t.nr_relocs = ARRAY_SIZE(relocs),\n",
 		      f);
+	if (plan_keeps_module(plan))
+		fputs("\t.flags = KSPLICE_NEW_KEEP_MODULE,\n", f);
 	fputs("\t.owner = THIS_MODULE,\n};\n\n"
 	      "static int __init ksplice_new_init(void)\n{\n"
 	      "\treturn ksplice_register_new(&ksplice_new);\n}\n\n"

@@ -201,7 +201,7 @@ static void print_summary(const struct plan *plan, FILE *changes)
 				continue;
 			printf("%s: %s %s\n", op->name, u->name, what);
 			fprintf(changes, "%s %s %s\n", what, op->name, u->name);
-			if (u->address_taken && !u->parent)
+			if (unit_keeps_module(u))
 				fprintf(changes, "keep-module %s %s\n", op->name,
 					u->name);
 		}

@@ -363,6 +363,17 @@ static struct resolution *secres_get(struct plan *plan,
 	return plan->secres[plan->nsecres++].res;
 }
 
+bool plan_keeps_module(const struct plan *plan)
+{
+	size_t i, k;
+
+	for (i = 0; i < plan->nops; i++)
+		for (k = 0; k < plan->ops[i].npost; k++)
+			if (unit_keeps_module(&plan->ops[i].post_units[k]))
+				return true;
+	return false;
+}
+
 const struct resolution *plan_resolution(const struct plan *plan,
 					 const struct ksec *sec, size_t i)
 {

@@ -140,6 +140,17 @@ static inline bool unit_carried(const struct unit *u)
 	return u->fate == FATE_REPLACED || u->fate == FATE_NEW;
 }
 
+/*
+ * A function of the new code whose address the update stores: the kernel
+ * may call it after a reversal, so its module is never unloaded.
+ */
+static inline bool unit_keeps_module(const struct unit *u)
+{
+	return unit_carried(u) && u->address_taken && !u->parent;
+}
+
+bool plan_keeps_module(const struct plan *plan);
+
 /* A pre unit that no task may be running when the update is applied. */
 static inline bool unit_checked(const struct unit *u)
 {

@@ -50,7 +50,7 @@ tool ksplice-apply "$T/empty"
 [ "$STATUS" = 1 ] && grep -q "no contents file" "$T/err" || fail "apply of a dir without contents"
 
 make_update "$T/u1" abc
-sed -i 's/^format 1/format 99/' "$T/u1/contents"
+sed -i 's/^format .*/format 99/' "$T/u1/contents"
 tool ksplice-apply "$T/u1"
 [ "$STATUS" = 1 ] && grep -q "format '99'" "$T/err" || fail "apply of a wrong format"
 

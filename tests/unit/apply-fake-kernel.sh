@@ -98,11 +98,14 @@ chmod +x "$T/bin/insmod" "$T/bin/rmmod" "$T/bin/modprobe"
 # make_update DIR ID [RELEASE]: an unpacked update with dummy modules.
 make_update()
 {
-	local dir=$1 id=$2 rel=${3:-$(uname -r)}
+	local dir=$1 id=$2 rel=${3:-$(uname -r)} format
+
+	format=$(sed -n 's/^#define KSPLICE_FORMAT_VERSION[[:space:]]*//p' \
+		"$ROOT/ksplice-core/ksplice-format.h")
 
 	mkdir -p "$dir"
 	cat >"$dir/contents" <<-EOF
-	format 1
+	format $format
 	id $id
 	kernel-release $rel
 	build-id unknown

@@ -1,7 +1,8 @@
 #!/bin/bash
 # A timer armed by new code with a new function as its callback: the
 # update says its module must stay, ksplice-undo reverses it but leaves
-# the module loaded, and the timer fires safely after the undo.
+# the module loaded, not even rmmod -f unloads it, and the timer fires
+# safely after the undo.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
@@ -19,6 +20,10 @@ ksplice-undo new_cb >/tmp/undo.out || { cat /tmp/undo.out; fail "ksplice-undo fa
 cat /tmp/undo.out
 grep -q "stays loaded" /tmp/undo.out || fail "ksplice-undo does not say the module stays"
 grep -q "^ksplice_new_cb_new " /proc/modules || fail "the module was unloaded"
+for opt in "" -f; do
+	rmmod \$opt ksplice_new_cb_new 2>/dev/null && fail "rmmod \$opt unloaded the module"
+done
+grep -q "^ksplice_new_cb_new " /proc/modules || fail "rmmod unloaded the module"
 [ -e /sys/kernel/ksplice/new_cb ] && [ "\$(cat /sys/kernel/ksplice/new_cb/stage)" != reversed ] &&
 	fail "the update is not reversed"
 expect_timer_after ksplice_uuid_timer
