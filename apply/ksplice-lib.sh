@@ -177,6 +177,8 @@ ks_cause_text()
 		why="a call into the kernel failed" ;;
 	unexpected)
 		why="of an unexpected error" ;;
+	on_top)
+		why="another update is applied on top of it: take that one out first" ;;
 	*)
 		printf 'Ksplice has aborted the %s (abort cause "%s").\n' "$2" "$1"
 		return ;;

@@ -204,6 +204,7 @@ int ksplice_reverse(struct ksplice_update *update)
 {
 	const struct ksplice_range *ranges = update->new_ranges;
 	unsigned int nr_ranges = update->nr_new_ranges;
+	struct ksplice_update *upper;
 	struct ksplice_range text;
 	int ret;
 
@@ -214,6 +215,13 @@ int ksplice_reverse(struct ksplice_update *update)
 		return -EINVAL;
 	}
 	ksplice_clear_cause(update);
+	upper = ksplice_update_on_top(update);
+	if (upper) {
+		ksplice_set_cause(update, KSPLICE_ON_TOP,
+				  "update %s is on top of it: undo %s first",
+				  upper->id, upper->id);
+		return -EBUSY;
+	}
 	if (!nr_ranges) {
 		/* No list of the new code: all the module's text. */
 		text.start = (unsigned long)update->new_mod->core_layout.base;

@@ -36,6 +36,10 @@ struct ksplice_func {
 	bool installed;
 	struct ftrace_ops ops;
 	struct kprobe kp;
+	/* after the ftrace site: catches calls that ftrace let through */
+	struct kprobe guard;
+	bool guarded;
+	atomic_long_t caught;		/* calls the guard redirected */
 };
 
 /* An address range that no task may be executing in when switching. */
@@ -115,6 +119,17 @@ void ksplice_set_cause(struct ksplice_update *update,
 	__printf(3, 4);
 void ksplice_clear_cause(struct ksplice_update *update);
 
+/* check.c */
+int ksplice_check_init(void);
+int ksplice_check_header(const struct module *mod, const void *self,
+			 unsigned int format, const char *id,
+			 const char *release, const char *what);
+int ksplice_check_helper(const struct ksplice_helper *helper);
+const char *ksplice_new_problem(const struct ksplice_helper *helper,
+				const struct ksplice_new *kn);
+bool ksplice_new_relocs_valid(const struct module *mod,
+			      const struct ksplice_new *kn);
+
 /* kallsyms.c */
 struct ksplice_name {
 	const char *name;
@@ -134,7 +149,9 @@ int ksplice_names_add(struct ksplice_names *names, const char *name);
 int ksplice_names_collect(struct ksplice_names *names);
 struct ksplice_name *ksplice_names_find(struct ksplice_names *names,
 					const char *name);
+int ksplice_name_append(struct ksplice_name *n, unsigned long addr);
 void ksplice_names_free(struct ksplice_names *names);
+bool ksplice_symbol_size(unsigned long addr, unsigned long *size);
 struct task_struct *ksplice_idle_task(int cpu);
 int ksplice_stack_reliable(struct task_struct *tsk, unsigned long *store,
 			   unsigned int size);
@@ -184,11 +201,18 @@ int ksplice_redirect_init(void);
 bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);
+unsigned long ksplice_redirect_missed(const struct ksplice_func *func);
 
 /* pin.c */
 int ksplice_pin_init(void);
 int ksplice_pin(struct ksplice_update *update);
 void ksplice_unpin(struct ksplice_update *update);
+
+/* stacking.c */
+int ksplice_collect_applied(struct ksplice_names *names);
+bool ksplice_is_on_top(const struct ksplice_update *upper,
+		       const struct ksplice_update *lower);
+struct ksplice_update *ksplice_update_on_top(const struct ksplice_update *lower);
 
 /* apply.c */
 int ksplice_apply(struct ksplice_update *update);

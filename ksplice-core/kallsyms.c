@@ -23,12 +23,15 @@ typedef int (*on_each_symbol_t)(int (*fn)(void *, const char *,
 					  struct module *, unsigned long),
 				void *data);
 typedef struct task_struct *(*idle_task_t)(int cpu);
+typedef int (*size_offset_t)(unsigned long addr, unsigned long *size,
+			     unsigned long *offset);
 typedef int (*save_reliable_t)(struct task_struct *tsk, unsigned long *store,
 			       unsigned int size);
 
 static lookup_name_t ksplice_kallsyms_lookup_name;
 static on_each_symbol_t ksplice_kallsyms_on_each_symbol;
 static idle_task_t ksplice_idle_task_fn;
+static size_offset_t ksplice_size_offset_fn;
 static save_reliable_t ksplice_save_reliable_fn;
 static unsigned long ksplice_trampoline_addrs[KSPLICE_NR_TRAMPOLINES];
 
@@ -52,8 +55,11 @@ int ksplice_kallsyms_init(void)
 	ksplice_kallsyms_on_each_symbol = (on_each_symbol_t)
 		ksplice_lookup_name("kallsyms_on_each_symbol");
 	ksplice_idle_task_fn = (idle_task_t)ksplice_lookup_name("idle_task");
-	if (!ksplice_kallsyms_on_each_symbol || !ksplice_idle_task_fn) {
-		pr_err("cannot find kallsyms_on_each_symbol or idle_task\n");
+	ksplice_size_offset_fn = (size_offset_t)
+		ksplice_lookup_name("kallsyms_lookup_size_offset");
+	if (!ksplice_kallsyms_on_each_symbol || !ksplice_idle_task_fn ||
+	    !ksplice_size_offset_fn) {
+		pr_err("cannot find kallsyms_on_each_symbol, kallsyms_lookup_size_offset or idle_task\n");
 		return -ENOENT;
 	}
 	ksplice_save_reliable_fn = (save_reliable_t)
@@ -77,6 +83,21 @@ const unsigned long *ksplice_trampolines(void)
 unsigned long ksplice_lookup_name(const char *name)
 {
 	return ksplice_kallsyms_lookup_name(name);
+}
+
+/**
+ * ksplice_symbol_size() - the extent kallsyms gives a symbol
+ * @addr:	the symbol's address
+ * @size:	set to the distance to the next symbol (the function and
+ *		the padding after it)
+ *
+ * Return: whether kallsyms knows a symbol that starts at @addr.
+ */
+bool ksplice_symbol_size(unsigned long addr, unsigned long *size)
+{
+	unsigned long offset;
+
+	return ksplice_size_offset_fn(addr, size, &offset) && !offset;
 }
 
 struct task_struct *ksplice_idle_task(int cpu)
@@ -147,7 +168,7 @@ struct ksplice_name *ksplice_names_find(struct ksplice_names *names,
 		       ksplice_name_key_cmp);
 }
 
-static int ksplice_name_append(struct ksplice_name *n, unsigned long addr)
+int ksplice_name_append(struct ksplice_name *n, unsigned long addr)
 {
 	unsigned long *a;
 	unsigned int i;

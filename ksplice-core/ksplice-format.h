@@ -30,6 +30,10 @@
  *                                   address the update stores: after
  *                                   an undo the new-code module stays
  *                                   loaded, so that it stays valid)
+ *     earlier <sha256>             (one line per update this one is made
+ *                                   on top of, in order: the sha256 of
+ *                                   the patch it was made from; such an
+ *                                   update must be applied first)
  *
  *   <id> is 1 to KSPLICE_ID_MAX (32) characters of KSPLICE_ID_CHARS
  *   ([a-z0-9_]); the default is 8 random characters of [a-z0-9].  Module
@@ -86,12 +90,24 @@
  *                 sets abort_cause.
  *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
  *                 code_busy | module_busy | failed_to_find |
- *                 out_of_memory | call_failed | unexpected
+ *                 out_of_memory | call_failed | unexpected | on_top
+ *                 (on_top: another update uses this one's new code)
  *   abort_detail  one line saying what failed, for people
  *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
  *                 where is the address as %pS prints it ("func+0x1d/0x90",
  *                 followed by " [module]" for module code)
  *   description   the update's description
+ *   on_top_of     the applied updates whose new code this one uses (it was
+ *                 made on top of them: ksplice-create --earlier), one id a
+ *                 line; they cannot be reversed before this one
+ *   redirects     one line a replaced function:
+ *                 "<function> <ftrace|kprobe> caught=<n> missed=<n>"
+ *                 and " unguarded" for an ftrace redirection without a
+ *                 guard.  caught: calls that ftrace let through (its
+ *                 recursion protection) and the guard after the ftrace
+ *                 site sent to the new code; missed: calls that ran the
+ *                 old code because a kprobe handler was running on that
+ *                 CPU (the kprobes core skips nested probes).
  *
  * RELOCATIONS
  *
@@ -148,6 +164,7 @@ enum ksplice_cause {
 	KSPLICE_OUT_OF_MEMORY,
 	KSPLICE_CALL_FAILED,
 	KSPLICE_UNEXPECTED,
+	KSPLICE_ON_TOP,
 	KSPLICE_NR_CAUSES
 };
 
@@ -160,6 +177,7 @@ enum ksplice_cause {
 	"out_of_memory",						\
 	"call_failed",							\
 	"unexpected",							\
+	"on_top",							\
 }
 
 /*

@@ -10,12 +10,10 @@
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
-#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/utsname.h>
 
 #include "core.h"
 
@@ -110,103 +108,6 @@ void ksplice_free_update(struct ksplice_update *update)
 	kfree(update->description);
 	kfree(update->conflicts_text);
 	kfree(update);
-}
-
-static bool ksplice_valid_id(const char *id)
-{
-	size_t len = id ? strnlen(id, KSPLICE_ID_MAX + 1) : 0;
-	size_t i;
-
-	if (!len || len > KSPLICE_ID_MAX)
-		return false;
-	for (i = 0; i < len; i++)
-		if (!strchr(KSPLICE_ID_CHARS, id[i]))
-			return false;
-	return true;
-}
-
-static int ksplice_check_header(unsigned int format, const char *id,
-				const char *release, const char *what)
-{
-	if (format != KSPLICE_FORMAT_VERSION) {
-		pr_err("%s: format %u, expected %u\n", what, format,
-		       KSPLICE_FORMAT_VERSION);
-		return -EINVAL;
-	}
-	if (!ksplice_valid_id(id)) {
-		pr_err("%s: invalid update id\n", what);
-		return -EINVAL;
-	}
-	if (!release || strcmp(release, utsname()->release)) {
-		pr_err("%s %s: built for kernel %s, running %s\n", what, id,
-		       release ? release : "(none)", utsname()->release);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static bool ksplice_valid_section(const struct ksplice_helper *helper,
-				  const struct ksplice_section *sec)
-{
-	const struct ksplice_reloc *r;
-	const struct ksplice_rewrite *rw;
-	unsigned long end = 0;
-	unsigned int i, size;
-
-	if (!sec->name || !sec->object || (sec->size && !sec->code) ||
-	    sec->symbol >= helper->nr_symbols ||
-	    (sec->nr_relocs && !sec->relocs) ||
-	    (sec->nr_rewrites && !sec->rewrites))
-		return false;
-	for (i = 0; i < sec->nr_relocs; i++) {
-		r = &sec->relocs[i];
-		size = ksplice_reloc_field_size(r->type);
-		if (!size || r->place < end || r->place + size > sec->size ||
-		    (r->symbol != KSPLICE_NO_SYMBOL &&
-		     r->symbol >= helper->nr_symbols) ||
-		    r->content_len > KSPLICE_CONTENT_MAX ||
-		    (r->content_len && !r->content))
-			return false;
-		end = r->place + size;
-	}
-	for (i = 0; i < sec->nr_rewrites; i++) {
-		rw = &sec->rewrites[i];
-		if (!rw->len || rw->offset + rw->len > sec->size ||
-		    (i && rw->offset < sec->rewrites[i - 1].offset))
-			return false;
-	}
-	return true;
-}
-
-static int ksplice_check_helper(const struct ksplice_helper *helper)
-{
-	unsigned int i;
-	int ret;
-
-	ret = ksplice_check_header(helper->format, helper->id,
-				   helper->kernel_release, "helper");
-	if (ret)
-		return ret;
-	if ((helper->nr_symbols && !helper->symbols) ||
-	    (helper->nr_sections && !helper->sections)) {
-		pr_err("helper %s: missing tables\n", helper->id);
-		return -EINVAL;
-	}
-	for (i = 0; i < helper->nr_symbols; i++) {
-		if (!helper->symbols[i].name) {
-			pr_err("helper %s: symbol %u has no name\n",
-			       helper->id, i);
-			return -EINVAL;
-		}
-	}
-	for (i = 0; i < helper->nr_sections; i++) {
-		if (!ksplice_valid_section(helper, &helper->sections[i])) {
-			pr_err("helper %s: section %u is malformed\n",
-			       helper->id, i);
-			return -EINVAL;
-		}
-	}
-	return 0;
 }
 
 int ksplice_register_helper(struct ksplice_helper *helper)
@@ -335,31 +236,24 @@ static int ksplice_check_patches(struct ksplice_update *update,
 				 const struct ksplice_new *kn)
 {
 	const struct ksplice_helper *helper = update->helper;
+	const char *problem = ksplice_new_problem(helper, kn);
 	const struct ksplice_section *a, *b;
 	unsigned int i, j, s;
 
-	if ((kn->nr_patches && !kn->patches) || (kn->nr_code && !kn->code)) {
-		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
-				  "new code: missing tables");
+	if (problem) {
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED, "new code: %s",
+				  problem);
 		return -EINVAL;
-	}
-	for (i = 0; i < kn->nr_code; i++) {
-		if (!within_module((unsigned long)kn->code[i].start,
-				   kn->owner)) {
-			ksplice_set_cause(update, KSPLICE_UNEXPECTED,
-					  "new code: code range %u outside the module",
-					  i);
-			return -EINVAL;
-		}
 	}
 	for (i = 0; i < kn->nr_patches; i++) {
 		s = kn->patches[i].section;
-		if (s >= helper->nr_sections || !kn->patches[i].new_code ||
-		    !(helper->sections[s].flags & KSPLICE_SECT_REPLACED))
-			goto bad;
 		for (j = 0; j < i; j++) {
-			if (kn->patches[j].section == s)
-				goto bad;
+			if (kn->patches[j].section == s) {
+				ksplice_set_cause(update, KSPLICE_UNEXPECTED,
+						  "new code: two patches of %s",
+						  helper->sections[s].name);
+				return -EINVAL;
+			}
 			a = &helper->sections[kn->patches[j].section];
 			b = &helper->sections[s];
 			if (update->values[a->symbol] !=
@@ -372,10 +266,6 @@ static int ksplice_check_patches(struct ksplice_update *update,
 		}
 	}
 	return 0;
-bad:
-	ksplice_set_cause(update, KSPLICE_UNEXPECTED,
-			  "new code: patch %u is malformed", i);
-	return -EINVAL;
 }
 
 /* The module_finalize probe wrote this module's records? */
@@ -452,8 +342,8 @@ int ksplice_register_new(struct ksplice_new *kn)
 
 	if (!kn || !kn->owner)
 		return -EINVAL;
-	ret = ksplice_check_header(kn->format, kn->id, kn->kernel_release,
-				   "new code");
+	ret = ksplice_check_header(kn->owner, kn, kn->format, kn->id,
+				   kn->kernel_release, "new code");
 	if (ret)
 		return ret;
 
@@ -511,6 +401,8 @@ static int __init ksplice_init(void)
 	ret = ksplice_redirect_init();
 	if (!ret)
 		ret = ksplice_pin_init();
+	if (!ret)
+		ret = ksplice_check_init();
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();

@@ -30,6 +30,7 @@ struct ksplice_matcher {
 	struct ksplice_names names;
 	enum ksplice_sec_state *state;
 	u8 *buf;
+	u8 *pad;		/* KSPLICE_PAD_MAX bytes */
 };
 
 bool ksplice_check_symbol(struct ksplice_match_ctx *ctx, unsigned int sym,
@@ -193,11 +194,88 @@ static long ksplice_match_bytes(struct ksplice_match_ctx *ctx)
 	return -1;
 }
 
+/* The most padding read after a candidate; more is a difference. */
+#define KSPLICE_PAD_MAX		PAGE_SIZE
+
+/*
+ * The length of the NOP instruction at p (at most left bytes), in any of
+ * the forms assemblers pad with: 0x66 and 0x2e prefixes, then 0x90 or
+ * "nopl/nopw" (0f 1f /0) with a zero displacement; or 0.
+ */
+static unsigned int ksplice_fill_nop_len(const u8 *p, unsigned int left)
+{
+	static const u8 modrm_len[] = {
+		[0x00] = 1, [0x40] = 2, [0x44] = 3, [0x80] = 5, [0x84] = 6,
+	};
+	unsigned int i = 0, n, k;
+
+	while (i < left && i < 14 && (p[i] == 0x66 || p[i] == 0x2e))
+		i++;
+	if (i < left && p[i] == 0x90)
+		return i + 1;
+	if (i + 3 > left || p[i] != 0x0f || p[i + 1] != 0x1f ||
+	    p[i + 2] >= ARRAY_SIZE(modrm_len) || !modrm_len[p[i + 2]])
+		return 0;
+	n = modrm_len[p[i + 2]];
+	if (i + 2 + n > left)
+		return 0;
+	for (k = 1; k < n; k++)		/* SIB 0x00 (0x44, 0x84), disp 0 */
+		if (p[i + 2 + k])
+			return 0;
+	return i + 2 + n;
+}
+
+/*
+ * Is p[0..len) padding: int3 (the linker's fill between functions in
+ * vmlinux), NOPs (the assembler's alignment, maybe after a short jump
+ * over them), or zeros (the module loader's fill between the sections
+ * of a module)?
+ */
+static bool ksplice_is_fill(const u8 *p, unsigned int len)
+{
+	unsigned int i = 0, n;
+
+	if (len && !p[0] && !memchr_inv(p, 0, len))
+		return true;
+	while (i < len) {
+		/* a short jump to the end, over the rest of the fill */
+		if (len - i >= 2 && p[i] == 0xeb && p[i + 1] == len - i - 2)
+			return ksplice_is_fill(p + i + 2, len - i - 2);
+		n = p[i] == 0xcc ? 1 : ksplice_fill_nop_len(p + i, len - i);
+		if (!n)
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+/*
+ * Is the candidate no longer than the pre code?  kallsyms gives it the
+ * bytes up to the next symbol: after the pre code's size, only padding
+ * may follow.  A running function that goes on with code is another
+ * function with the same beginning.
+ */
+static bool ksplice_candidate_ends(struct ksplice_matcher *m,
+				   unsigned long addr)
+{
+	unsigned long size = m->ctx.sec->size, ksize, pad;
+
+	if (!ksplice_symbol_size(addr, &ksize) || ksize < size)
+		return false;
+	pad = ksize - size;
+	if (pad > KSPLICE_PAD_MAX)
+		return false;
+	if (copy_from_kernel_nofault(m->pad, (void *)(addr + size), pad))
+		return false;
+	return ksplice_is_fill(m->pad, pad);
+}
+
 /* Try one candidate address; its bindings stay in ctx->undo. */
 static long ksplice_try_candidate(struct ksplice_matcher *m,
 				  unsigned long addr)
 {
 	struct ksplice_match_ctx *ctx = &m->ctx;
+	long off;
 
 	ctx->addr = addr;
 	if (!ksplice_check_symbol(ctx, ctx->sec->symbol, addr))
@@ -205,7 +283,10 @@ static long ksplice_try_candidate(struct ksplice_matcher *m,
 	if (copy_from_kernel_nofault(m->buf, (void *)addr, ctx->sec->size))
 		return 0;
 	ctx->mem = m->buf;
-	return ksplice_match_bytes(ctx);
+	off = ksplice_match_bytes(ctx);
+	if (off < 0 && !ksplice_candidate_ends(m, addr))
+		return ctx->sec->size;	/* the running function goes on */
+	return off;
 }
 
 static void ksplice_no_match(struct ksplice_matcher *m,
@@ -376,11 +457,14 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 	m->state = kcalloc(helper->nr_sections + 1, sizeof(*m->state),
 			   GFP_KERNEL);
 	m->buf = kvmalloc(max, GFP_KERNEL);
+	m->pad = kmalloc(KSPLICE_PAD_MAX, GFP_KERNEL);
 	if (!m->ctx.sym_names || !m->ctx.bound || !m->ctx.undo ||
-	    !m->state || !m->buf)
+	    !m->state || !m->buf || !m->pad)
 		return -ENOMEM;
 
 	ret = ksplice_names_collect(&m->names);
+	if (!ret)
+		ret = ksplice_collect_applied(&m->names);
 	if (ret)
 		return ret;
 	for (i = 0; i < helper->nr_symbols; i++) {
@@ -403,6 +487,7 @@ static void ksplice_matcher_free(struct ksplice_matcher *m)
 	kfree(m->ctx.undo);
 	kfree(m->state);
 	kvfree(m->buf);
+	kfree(m->pad);
 }
 
 static void ksplice_match_summary(struct ksplice_matcher *m)

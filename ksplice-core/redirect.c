@@ -12,6 +12,21 @@
  * kernel refuses to switch ftrace off.  Kprobes have no such guard: an
  * update is not applied while they are switched off, but switching them
  * off afterwards silences its kprobe redirections.
+ *
+ * Missed calls.  ftrace calls our handler directly while it is the only
+ * user of a function; when other ftrace users share it (the function
+ * tracer, kprobes on ftrace), the kernel's list function calls them all
+ * and skips them all when it finds itself recursing (a traced function
+ * called from inside an ftrace callback, two levels deep): the old code
+ * would run.  So a function redirected through ftrace also gets a guard:
+ * a kprobe on the instruction after its ftrace site, reached only by a
+ * call that ftrace let through.  Once the update is active, the guard
+ * sends the call to the new code too and counts it ("caught").  A
+ * kprobe (a redirection, or a guard) hit while another kprobe's handler
+ * runs on that CPU is skipped by the kprobes core, which counts it in
+ * nmissed: such calls run the old code ("missed").  A guard cannot be
+ * placed on some instructions (a jump-label site, say), nor while
+ * kprobes are switched off; such a function is "unguarded".
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -87,6 +102,19 @@ static void notrace ksplice_ftrace_handler(unsigned long ip,
 		ftrace_instruction_pointer_set(fregs, func->new_addr);
 }
 
+static int ksplice_guard_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct ksplice_func *func = container_of(kp, struct ksplice_func,
+						 guard);
+
+	if (!READ_ONCE(func->update->active))
+		return 0;
+	atomic_long_inc(&func->caught);
+	instruction_pointer_set(regs, func->new_addr);
+	return 1;
+}
+NOKPROBE_SYMBOL(ksplice_guard_pre);
+
 static int ksplice_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct ksplice_func *func = container_of(kp, struct ksplice_func, kp);
@@ -104,6 +132,27 @@ static void ksplice_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
 {
 }
 NOKPROBE_SYMBOL(ksplice_kprobe_post);
+
+/* The guard of a function redirected through ftrace; may fail. */
+static void ksplice_install_guard(struct ksplice_func *func)
+{
+	int ret;
+
+	memset(&func->guard, 0, sizeof(func->guard));
+	atomic_long_set(&func->caught, 0);
+	func->guarded = false;
+	if (ksplice_kprobes_off())
+		return;		/* it would not be armed */
+	func->guard.addr = (kprobe_opcode_t *)(func->old_addr +
+					       MCOUNT_INSN_SIZE);
+	func->guard.pre_handler = ksplice_guard_pre;
+	func->guard.post_handler = ksplice_kprobe_post;
+	ret = register_kprobe(&func->guard);
+	func->guarded = !ret;
+	if (ret && ksplice_debug)
+		pr_info("%s: no guard after the ftrace site: %d\n", func->name,
+			ret);
+}
 
 static int ksplice_install_ftrace(struct ksplice_func *func)
 {
@@ -123,13 +172,20 @@ static int ksplice_install_ftrace(struct ksplice_func *func)
 	if (ret) {
 		ftrace_set_filter_ip(&func->ops, func->old_addr, 1, 0);
 		ftrace_free_filter(&func->ops);
+		return ret;
 	}
-	return ret;
+	ksplice_install_guard(func);
+	return 0;
 }
 
 static void ksplice_remove_ftrace(struct ksplice_func *func)
 {
-	int ret = unregister_ftrace_function(&func->ops);
+	int ret;
+
+	if (func->guarded)
+		unregister_kprobe(&func->guard);
+	func->guarded = false;
+	ret = unregister_ftrace_function(&func->ops);
 
 	if (ret)
 		pr_warn("%s: unregistering ftrace ops: %d\n", func->name, ret);
@@ -196,4 +252,19 @@ void ksplice_redirect_remove(struct ksplice_update *update)
 
 	for (i = update->nr_funcs; i > 0; i--)
 		ksplice_remove(&update->funcs[i - 1]);
+}
+
+/**
+ * ksplice_redirect_missed() - calls that ran the old code, as far as seen
+ * @func: a redirected function
+ *
+ * Return: the number of calls that a kprobe of ours (the redirection, or
+ * the guard) saw while another kprobe ran, and so let into the old code.
+ */
+unsigned long ksplice_redirect_missed(const struct ksplice_func *func)
+{
+	if (!func->installed)
+		return 0;
+	return func->use_ftrace ? (func->guarded ? func->guard.nmissed : 0) :
+				  func->kp.nmissed;
 }

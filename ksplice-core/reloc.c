@@ -132,9 +132,9 @@ static int ksplice_write_records(struct ksplice_update *update,
 	unsigned int i;
 	u64 v;
 
-	if (kn->nr_relocs && !kn->relocs) {
+	if (!ksplice_new_relocs_valid(mod, kn)) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
-			 "records missing");
+			 "records outside the module");
 		return -EINVAL;
 	}
 	for (i = 0; i < kn->nr_relocs; i++)

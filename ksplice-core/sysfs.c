@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/ksplice/<id>/: stage, abort_cause, abort_detail,
- * conflicts, description.  Root only.
+ * conflicts, description, redirects, on_top_of.  Root only.
  *
  * A directory is removed outside ksplice_mutex (the update is first
  * marked dead under it), so a writer waiting for the mutex never blocks
@@ -106,6 +106,46 @@ static ssize_t description_show(struct kobject *kobj,
 	return len;
 }
 
+/* "<function> <ftrace|kprobe> caught=<n> missed=<n>[ unguarded]" a line */
+static ssize_t redirects_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_update *update = to_update(kobj);
+	const struct ksplice_func *func;
+	unsigned int i;
+	ssize_t len = 0;
+
+	mutex_lock(&ksplice_mutex);
+	for (i = 0; i < update->nr_funcs; i++) {
+		func = &update->funcs[i];
+		len += sysfs_emit_at(buf, len, "%s %s caught=%ld missed=%lu%s\n",
+				     func->name,
+				     func->use_ftrace ? "ftrace" : "kprobe",
+				     atomic_long_read(&func->caught),
+				     ksplice_redirect_missed(func),
+				     func->use_ftrace && func->installed &&
+				     !func->guarded ? " unguarded" : "");
+	}
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
+/* the applied updates whose new code this one uses, in order */
+static ssize_t on_top_of_show(struct kobject *kobj,
+			      struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_update *update = to_update(kobj), *lower;
+	ssize_t len = 0;
+
+	mutex_lock(&ksplice_mutex);
+	list_for_each_entry(lower, &ksplice_updates, list)
+		if (lower->stage == KSPLICE_STAGE_APPLIED &&
+		    ksplice_is_on_top(update, lower))
+			len += sysfs_emit_at(buf, len, "%s\n", lower->id);
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
 static struct kobj_attribute ksplice_attr_stage = __ATTR_RW_MODE(stage, 0600);
 static struct kobj_attribute ksplice_attr_abort_cause =
 	__ATTR_RO_MODE(abort_cause, 0400);
@@ -116,12 +156,20 @@ static struct kobj_attribute ksplice_attr_conflicts =
 static struct kobj_attribute ksplice_attr_description =
 	__ATTR_RO_MODE(description, 0400);
 
+static struct kobj_attribute ksplice_attr_redirects =
+	__ATTR_RO_MODE(redirects, 0400);
+
+static struct kobj_attribute ksplice_attr_on_top_of =
+	__ATTR_RO_MODE(on_top_of, 0400);
+
 static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_stage.attr,
 	&ksplice_attr_abort_cause.attr,
 	&ksplice_attr_abort_detail.attr,
 	&ksplice_attr_conflicts.attr,
 	&ksplice_attr_description.attr,
+	&ksplice_attr_redirects.attr,
+	&ksplice_attr_on_top_of.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice);

@@ -30,8 +30,10 @@ make_update()
 	[ "${1:-}" = -- ] && shift
 	local key dir patch_arg=--patch=$patch
 	case " $* " in *" --diffext="*) patch_arg= ;; esac
-	key=$( { tool_fingerprint; echo "$id $source $*"; cat "$patch"; } |
-		sha256sum | cut -c1-16)
+	key=$( { tool_fingerprint; echo "$id $source $*"; cat "$patch"
+		for arg; do
+			case $arg in --earlier=*) cat "${arg#--earlier=}" ;; esac
+		done; } | sha256sum | cut -c1-16)
 	dir=$KSPLICE_CACHE/test-updates/$id-$key
 	if [ ! -f "$dir/ksplice-$id.tar.gz" ]; then
 		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" || return 1

@@ -26,7 +26,8 @@ mkdir -p "$T/x" && tar -C "$T/x" -xzf "$A"
 D=$T/x/ksplice-t_update
 rel=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$CFG/build/include/generated/utsrelease.h")
 head -n 6 "$D/contents" >"$T/head"
-printf 'format 1\nid t_update\nkernel-release %s\n' "$rel" >"$T/want"
+format=$(sed -n 's/^#define KSPLICE_FORMAT_VERSION[[:space:]]*//p' "$ROOT/ksplice-core/ksplice-format.h")
+printf 'format %s\nid t_update\nkernel-release %s\n' "$format" "$rel" >"$T/want"
 [ "$(head -n 3 "$T/head")" = "$(cat "$T/want")" ] || fail "contents: $(cat "$D/contents")"
 grep -q '^build-id \([0-9a-f]\+\|unknown\)$' "$D/contents" || fail "contents: build-id"
 grep -qx 'helper ksplice_t_update_helper.ko' "$D/contents" || fail "contents: helper"
