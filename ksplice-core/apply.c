@@ -11,6 +11,11 @@
  * switch wait retry_delay_ms and try again, max_tries times in all.
  * The caller holds ksplice_mutex.
  *
+ * The patch's hooks (hooks.c) run around each transition: pre_* before
+ * it (a failure aborts), check_* and apply/reverse inside stop_machine
+ * (a failing check aborts without retries), post_* after it, fail_*
+ * when it fails after the pre_* hooks ran.
+ *
  * The new-code module is pinned (pin.c) from the start of an apply until
  * its reversal has turned the redirections off: not even "rmmod -f" can
  * unload it in between.  An update whose new code's addresses the kernel
@@ -29,10 +34,16 @@
 static int ksplice_switch_cb(void *data)
 {
 	struct ksplice_update *update = data;
+	bool on = update->scan_activate;
 
 	if (ksplice_stack_scan(update))
 		return -EBUSY;
-	WRITE_ONCE(update->active, update->scan_activate);
+	if (ksplice_run_hooks(update, on ? KSPLICE_HOOK_CHECK_APPLY :
+				      KSPLICE_HOOK_CHECK_REVERSE))
+		return -ECANCELED;	/* a check hook vetoed: no retry */
+	WRITE_ONCE(update->active, on);
+	ksplice_run_hooks(update, on ? KSPLICE_HOOK_APPLY :
+				 KSPLICE_HOOK_REVERSE);
 	return 0;
 }
 
@@ -107,6 +118,8 @@ static void ksplice_report_busy(struct ksplice_update *update,
 
 static void ksplice_switch_failed(struct ksplice_update *update, int ret)
 {
+	if (ret == -ECANCELED)
+		return;		/* the check hook's cause is set */
 	if (ret == -EBUSY)
 		ksplice_report_busy(update, max(ksplice_max_tries, 1U));
 	else
@@ -183,19 +196,24 @@ int ksplice_apply(struct ksplice_update *update)
 		return ret;
 	}
 
+	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_APPLY);
+	if (ret)
+		goto fail;
 	ret = ksplice_redirect_install(update);
 	if (ret)
-		goto unpin;
+		goto fail;
 	ret = ksplice_switch(update, update->ranges, update->nr_ranges, true);
 	if (ret) {
 		ksplice_redirect_remove(update);
 		ksplice_switch_failed(update, ret);
-		goto unpin;
+		goto fail;
 	}
 	update->stage = KSPLICE_STAGE_APPLIED;
+	ksplice_run_hooks(update, KSPLICE_HOOK_POST_APPLY);
 	pr_info("%s: applied (%u functions)\n", update->id, update->nr_funcs);
 	return 0;
-unpin:
+fail:
+	ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_APPLY);
 	ksplice_unpin(update);
 	return ret;
 }
@@ -229,13 +247,19 @@ int ksplice_reverse(struct ksplice_update *update)
 		ranges = &text;
 		nr_ranges = 1;
 	}
-	ret = ksplice_switch(update, ranges, nr_ranges, false);
+	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_REVERSE);
+	if (!ret) {
+		ret = ksplice_switch(update, ranges, nr_ranges, false);
+		if (ret)
+			ksplice_switch_failed(update, ret);
+	}
 	if (ret) {
-		ksplice_switch_failed(update, ret);
+		ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_REVERSE);
 		return ret;
 	}
 	ksplice_redirect_remove(update);
 	update->stage = KSPLICE_STAGE_REVERSED;
+	ksplice_run_hooks(update, KSPLICE_HOOK_POST_REVERSE);
 	if (update->new->flags & KSPLICE_NEW_KEEP_MODULE) {
 		/* the kernel may still hold new code addresses */
 		update->kept = true;

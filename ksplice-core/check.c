@@ -171,6 +171,10 @@ static bool ksplice_valid_rewrite(const struct module *mod,
 		return false;
 	if (rw->kind < KSPLICE_RW_FENTRY || rw->kind > KSPLICE_RW_LOCK)
 		return false;
+	if ((rw->flags & ~KSPLICE_RWF_TARGET) ||
+	    ((rw->flags & KSPLICE_RWF_TARGET) &&
+	     (rw->kind != KSPLICE_RW_JUMP_LABEL || rw->target > sec->size)))
+		return false;
 	return rw->repl_len <= KSPLICE_REPL_MAX &&
 	       ksplice_in_module(mod, rw->repl, rw->repl_len, 1);
 }

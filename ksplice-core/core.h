@@ -5,6 +5,7 @@
 #ifndef KSPLICE_CORE_H
 #define KSPLICE_CORE_H
 
+#include <linux/elf.h>
 #include <linux/ftrace.h>
 #include <linux/kobject.h>
 #include <linux/kprobes.h>
@@ -77,6 +78,9 @@ struct ksplice_update {
 	char finalize_msg[KSPLICE_DETAIL_LEN];
 
 	struct ksplice_new *new;	/* NULL until the new code registers */
+	/* the patch's hooks in the new-code module, by kind (hooks.c) */
+	void **hooks[KSPLICE_NR_HOOKS];
+	unsigned int nr_hooks[KSPLICE_NR_HOOKS];
 	struct module *new_mod;
 	char *description;
 	struct ksplice_func *funcs;
@@ -180,6 +184,7 @@ bool ksplice_check_symbol(struct ksplice_match_ctx *ctx, unsigned int sym,
 void ksplice_rollback_to(struct ksplice_match_ctx *ctx, unsigned int mark);
 bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
 			 const struct ksplice_reloc *r);
+int ksplice_rewrite_init(void);
 bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 			   const struct ksplice_rewrite *rw);
 bool ksplice_check_range(struct ksplice_match_ctx *ctx, unsigned int start,
@@ -207,6 +212,16 @@ unsigned long ksplice_redirect_missed(const struct ksplice_func *func);
 int ksplice_pin_init(void);
 int ksplice_pin(struct ksplice_update *update);
 void ksplice_unpin(struct ksplice_update *update);
+
+/* hooks.c */
+const char *ksplice_hooks_find(struct ksplice_update *update,
+			       const struct module *mod, const Elf_Ehdr *hdr,
+			       const Elf_Shdr *sechdrs);
+int ksplice_run_hooks(struct ksplice_update *update,
+		      enum ksplice_hook_kind kind);
+
+/* shadow.c */
+void ksplice_shadow_exit(void);
 
 /* stacking.c */
 int ksplice_collect_applied(struct ksplice_names *names);

@@ -300,7 +300,17 @@ struct ksplice_rewrite {
 	unsigned int kind;		/* KSPLICE_RW_* */
 	unsigned int repl_len;		/* KSPLICE_RW_ALTERNATIVE: length */
 	const unsigned char *repl;	/* ... and bytes of the replacement */
+	unsigned int flags;		/* KSPLICE_RWF_* */
+	unsigned long target;		/* KSPLICE_RWF_TARGET: see there */
 };
+
+/*
+ * KSPLICE_RW_JUMP_LABEL: the jump the kernel writes there goes to offset
+ * target of the section (the jump entry's target, inside the function).
+ * Without it (a target in another section, a .cold part), any jump of
+ * the window's length is accepted.
+ */
+#define KSPLICE_RWF_TARGET	0x1
 
 /* call __fentry__: a 5-byte NOP, or a call into ftrace */
 #define KSPLICE_RW_FENTRY	1
@@ -395,6 +405,65 @@ struct ksplice_new {
  * keep-module): once applied, its module is never unloaded.
  */
 #define KSPLICE_NEW_KEEP_MODULE	0x1
+
+/*
+ * HOOKS: functions of the patch that the core calls around a switch.  A
+ * patch declares them with the macros of include/ksplice-patch.h, which
+ * put a pointer to the function in the section of its kind; the pointers
+ * are a special table (one entry per function, carried with it), and the
+ * core finds the sections in the new-code module by name.  In order:
+ *
+ *   pre_apply      int (void), before the switch, may sleep: non-zero
+ *                  aborts the apply (call_failed)
+ *   check_apply    int (void), inside stop_machine once the stacks are
+ *                  clear, before the switch: non-zero aborts it
+ *   apply          void (void), inside stop_machine, after the switch
+ *   post_apply     void (void), after stop_machine
+ *   fail_apply     void (void), when the apply fails after the pre_apply
+ *                  hooks ran (to undo what they did)
+ *
+ * and the same five for a reversal (pre_reverse ... fail_reverse).  Hooks
+ * inside stop_machine run with interrupts off on one CPU while the others
+ * spin: they must not sleep.
+ */
+enum ksplice_hook_kind {
+	KSPLICE_HOOK_PRE_APPLY,
+	KSPLICE_HOOK_CHECK_APPLY,
+	KSPLICE_HOOK_APPLY,
+	KSPLICE_HOOK_POST_APPLY,
+	KSPLICE_HOOK_FAIL_APPLY,
+	KSPLICE_HOOK_PRE_REVERSE,
+	KSPLICE_HOOK_CHECK_REVERSE,
+	KSPLICE_HOOK_REVERSE,
+	KSPLICE_HOOK_POST_REVERSE,
+	KSPLICE_HOOK_FAIL_REVERSE,
+	KSPLICE_NR_HOOKS
+};
+
+#define KSPLICE_HOOK_SEC_PRE_APPLY	".ksplice_hook_pre_apply"
+#define KSPLICE_HOOK_SEC_CHECK_APPLY	".ksplice_hook_check_apply"
+#define KSPLICE_HOOK_SEC_APPLY		".ksplice_hook_apply"
+#define KSPLICE_HOOK_SEC_POST_APPLY	".ksplice_hook_post_apply"
+#define KSPLICE_HOOK_SEC_FAIL_APPLY	".ksplice_hook_fail_apply"
+#define KSPLICE_HOOK_SEC_PRE_REVERSE	".ksplice_hook_pre_reverse"
+#define KSPLICE_HOOK_SEC_CHECK_REVERSE	".ksplice_hook_check_reverse"
+#define KSPLICE_HOOK_SEC_REVERSE	".ksplice_hook_reverse"
+#define KSPLICE_HOOK_SEC_POST_REVERSE	".ksplice_hook_post_reverse"
+#define KSPLICE_HOOK_SEC_FAIL_REVERSE	".ksplice_hook_fail_reverse"
+
+/* The section of each kind, indexed by enum ksplice_hook_kind. */
+#define KSPLICE_HOOK_SECTIONS {						\
+	KSPLICE_HOOK_SEC_PRE_APPLY,					\
+	KSPLICE_HOOK_SEC_CHECK_APPLY,					\
+	KSPLICE_HOOK_SEC_APPLY,						\
+	KSPLICE_HOOK_SEC_POST_APPLY,					\
+	KSPLICE_HOOK_SEC_FAIL_APPLY,					\
+	KSPLICE_HOOK_SEC_PRE_REVERSE,					\
+	KSPLICE_HOOK_SEC_CHECK_REVERSE,					\
+	KSPLICE_HOOK_SEC_REVERSE,					\
+	KSPLICE_HOOK_SEC_POST_REVERSE,					\
+	KSPLICE_HOOK_SEC_FAIL_REVERSE,					\
+}
 
 /* Exported by the core (ksplice.ko). */
 int ksplice_register_helper(struct ksplice_helper *helper);

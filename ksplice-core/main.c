@@ -377,6 +377,7 @@ void ksplice_unregister_new(struct ksplice_new *kn)
 	WARN_ON(found->pin);
 	found->new = NULL;
 	found->new_mod = NULL;
+	memset(found->nr_hooks, 0, sizeof(found->nr_hooks));
 	ksplice_free_funcs(found);
 	kfree(found->description);
 	found->description = NULL;
@@ -403,6 +404,8 @@ static int __init ksplice_init(void)
 		ret = ksplice_pin_init();
 	if (!ret)
 		ret = ksplice_check_init();
+	if (!ret)
+		ret = ksplice_rewrite_init();
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();
@@ -421,6 +424,7 @@ static void __exit ksplice_exit(void)
 {
 	ksplice_finalize_exit();
 	ksplice_sysfs_exit();
+	ksplice_shadow_exit();
 }
 
 module_init(ksplice_init);

@@ -166,8 +166,11 @@ static const Elf_Shdr *ksplice_find_section(const Elf_Ehdr *hdr,
 /* Under ksplice_update_lock; sets update->finalize_*. */
 static int ksplice_finalize_update(struct ksplice_update *update,
 				   struct module *mod,
-				   const struct ksplice_new *kn)
+				   const struct ksplice_new *kn,
+				   const Elf_Ehdr *hdr, const Elf_Shdr *sechdrs)
 {
+	const char *problem;
+
 	update->finalize_msg[0] = '\0';
 	update->finalized_mod = mod;
 	if (!update->matched)
@@ -176,15 +179,23 @@ static int ksplice_finalize_update(struct ksplice_update *update,
 	else if (update->new)
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "the update already has new code");
-	if (update->finalize_msg[0])
+	if (update->finalize_msg[0]) {
 		update->finalize_err = -EINVAL;
-	else
-		update->finalize_err = ksplice_write_records(update, mod, kn);
+		return update->finalize_err;
+	}
+	update->finalize_err = ksplice_write_records(update, mod, kn);
+	problem = ksplice_hooks_find(update, mod, hdr, sechdrs);
+	if (!update->finalize_err && problem) {
+		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
+			 "%s", problem);
+		update->finalize_err = -EINVAL;
+	}
 	return update->finalize_err;
 }
 
 static void ksplice_finalize_new(struct module *mod,
-				 const struct ksplice_new *kn)
+				 const struct ksplice_new *kn,
+				 const Elf_Ehdr *hdr, const Elf_Shdr *sechdrs)
 {
 	struct ksplice_update *update = NULL;
 	unsigned long flags;
@@ -194,7 +205,7 @@ static void ksplice_finalize_new(struct module *mod,
 	if (kn->format == KSPLICE_FORMAT_VERSION && kn->id)
 		update = ksplice_find_update(kn->id);
 	if (update)
-		ret = ksplice_finalize_update(update, mod, kn);
+		ret = ksplice_finalize_update(update, mod, kn, hdr, sechdrs);
 	spin_unlock_irqrestore(&ksplice_update_lock, flags);
 
 	if (!update && kn->format != KSPLICE_FORMAT_VERSION)
@@ -230,7 +241,8 @@ static int ksplice_finalize_pre(struct kprobe *p, struct pt_regs *regs)
 		mod->num_static_call_sites = 0;
 		return 0;
 	}
-	ksplice_finalize_new(mod, (const struct ksplice_new *)sec->sh_addr);
+	ksplice_finalize_new(mod, (const struct ksplice_new *)sec->sh_addr, hdr,
+			     sechdrs);
 	return 0;
 }
 NOKPROBE_SYMBOL(ksplice_finalize_pre);

@@ -9,6 +9,8 @@
  * the original bytes (relocation fields checked) or one of the forms the
  * 6.1 kernel produces for that kind of window, and nothing else.
  */
+#define pr_fmt(fmt) "ksplice: " fmt
+
 #include <linux/string.h>
 #include <asm/cpufeature.h>
 
@@ -21,6 +23,37 @@
 #define OP_JMP8		0xeb
 #define OP_NOP1		0x90
 #define OP_DS_PREFIX	0x3e	/* what alternatives_smp_unlock() writes */
+
+/* __x86_return_thunk, and the variable x86_return_thunk (its choice) */
+static unsigned long ksplice_ret_thunk;
+static unsigned long *ksplice_ret_thunk_choice;
+
+/**
+ * ksplice_rewrite_init() - find the return thunks
+ *
+ * Return: 0, or -ENOENT.
+ */
+int ksplice_rewrite_init(void)
+{
+	ksplice_ret_thunk = ksplice_lookup_name("__x86_return_thunk");
+	ksplice_ret_thunk_choice =
+		(unsigned long *)ksplice_lookup_name("x86_return_thunk");
+	if (!ksplice_ret_thunk || !ksplice_ret_thunk_choice) {
+		pr_err("cannot find the return thunks\n");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* Where the rel32 branch of len bytes at offset off of the candidate goes */
+static unsigned long ksplice_branch_dest(const struct ksplice_match_ctx *ctx,
+					 unsigned int off, unsigned int len)
+{
+	s32 disp;
+
+	memcpy(&disp, ctx->mem + off + len - 4, sizeof(disp));
+	return ctx->addr + off + len + (long)disp;
+}
 
 /* The x86 NOP forms the kernel writes (x86_nops[] and compiler forms). */
 static const u8 ksplice_nops[][9] = {
@@ -110,16 +143,24 @@ static bool ksplice_fentry_ok(const u8 *w, unsigned int len)
 }
 
 /*
- * jmp __x86_return_thunk: ret + int3 padding, or a jump to whichever
- * return thunk the mitigations chose (srso, retbleed, its...).
+ * jmp __x86_return_thunk: ret + int3 padding, or a jump to the return
+ * thunk the mitigations chose (x86_return_thunk: srso, retbleed, its...)
+ * + int3 padding; a conditional one stays as compiled.
  */
-static bool ksplice_return_ok(const u8 *w, unsigned int len)
+static bool ksplice_return_ok(const struct ksplice_match_ctx *ctx,
+			      const struct ksplice_rewrite *rw, const u8 *w)
 {
+	unsigned int len = rw->len;
+	unsigned long dest;
+
 	if (w[0] == OP_RET)
 		return ksplice_all(w + 1, len - 1, OP_INT3);
-	if (w[0] == OP_JMP32 && len >= 5)
-		return ksplice_all(w + 5, len - 5, OP_INT3);
-	return ksplice_is_jcc32(w, len);
+	if (w[0] != OP_JMP32 || len < 5)
+		return false;
+	dest = ksplice_branch_dest(ctx, rw->offset, 5);
+	return (dest == READ_ONCE(*ksplice_ret_thunk_choice) ||
+		dest == ksplice_ret_thunk) &&
+	       ksplice_all(w + 5, len - 5, OP_INT3);
 }
 
 /*
@@ -205,12 +246,27 @@ static bool ksplice_alternative_ok(struct ksplice_match_ctx *ctx,
 	return false;
 }
 
-/* __jump_table: a NOP or a jmp of the window's length. */
-static bool ksplice_jump_label_ok(const u8 *w, unsigned int len)
+/*
+ * __jump_table: a NOP, or a jmp of the window's length to the entry's
+ * target (when the helper knows it: KSPLICE_RWF_TARGET).
+ */
+static bool ksplice_jump_label_ok(const struct ksplice_match_ctx *ctx,
+				  const struct ksplice_rewrite *rw,
+				  const u8 *w)
 {
+	unsigned int len = rw->len;
+	unsigned long dest;
+
 	if (ksplice_nop_len(w, len) == len)
 		return true;
-	return (len == 2 && w[0] == OP_JMP8) || (len == 5 && w[0] == OP_JMP32);
+	if (len == 2 && w[0] == OP_JMP8)
+		dest = ctx->addr + rw->offset + 2 + (long)(s8)w[1];
+	else if (len == 5 && w[0] == OP_JMP32)
+		dest = ksplice_branch_dest(ctx, rw->offset, 5);
+	else
+		return false;
+	return !(rw->flags & KSPLICE_RWF_TARGET) ||
+	       dest == ctx->addr + rw->target;
 }
 
 /*
@@ -246,7 +302,7 @@ bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 	case KSPLICE_RW_FENTRY:
 		return ksplice_fentry_ok(w, rw->len);
 	case KSPLICE_RW_RETURN:
-		return ksplice_return_ok(w, rw->len);
+		return ksplice_return_ok(ctx, rw, w);
 	case KSPLICE_RW_RETPOLINE:
 		return ksplice_retpoline_ok(orig, w, rw->len);
 	case KSPLICE_RW_ALTERNATIVE:
@@ -260,7 +316,7 @@ bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 		 */
 		return true;
 	case KSPLICE_RW_JUMP_LABEL:
-		return ksplice_jump_label_ok(w, rw->len);
+		return ksplice_jump_label_ok(ctx, rw, w);
 	case KSPLICE_RW_STATIC_CALL:
 		return ksplice_static_call_ok(w, rw->len);
 	case KSPLICE_RW_LOCK:

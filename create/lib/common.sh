@@ -8,6 +8,8 @@
 # puts it).
 CORE_SRC=${KSPLICE_CORE_SRC:-$SELF_DIR/../ksplice-core}
 FORMAT_H=$CORE_SRC/ksplice-format.h
+# What a patch may include: <ksplice-patch.h> (hooks).
+CORE_INCLUDE=$CORE_SRC/include
 if ! exit_codes=$(sed -n 's/^#define KSPLICE_\(EXIT_[A-Z_]*\)[[:space:]]*\([0-9][0-9]*\).*/readonly \1=\2/p' \
 	"$FORMAT_H" 2>/dev/null) || [ -z "$exit_codes" ]; then
 	echo "$PROG: cannot read the exit codes from $FORMAT_H (set KSPLICE_CORE_SRC)" >&2

@@ -7,7 +7,7 @@
 # core_sources DIR: the core's source files, sorted, one a line.
 core_sources()
 {
-	(cd "$1" && find . -maxdepth 1 -type f \
+	(cd "$1" && find . -maxdepth 2 -type f \
 		\( -name '*.c' ! -name '*.mod.c' -o -name '*.h' -o -name Kbuild -o -name Makefile \) \
 		-printf '%P\n' | LC_ALL=C sort)
 }
@@ -39,7 +39,8 @@ core_symvers()
 	flock 8 || die "$EXIT_ERROR" "cannot lock $dir.lock"
 	if [ ! -f "$dir/built" ]; then
 		core_sources "$src" | while read -r file; do
-			cp -- "$src/$file" "$dir/$file"
+			mkdir -p "$dir/$(dirname "$file")" &&
+				cp -- "$src/$file" "$dir/$file"
 		done
 		log=$dir/build.log
 		if ! run_logged "$log" make -C "$build" M="$dir" modules; then

@@ -117,7 +117,7 @@ SCRATCH_SECTION_FLAGS="-ffunction-sections -fdata-sections"
 SCRATCH_KCFLAGS=$SCRATCH_SECTION_FLAGS
 
 # scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch with
-# KCFLAGS=$SCRATCH_KCFLAGS.
+# KCFLAGS=$SCRATCH_KCFLAGS, and <ksplice-patch.h> on the include path.
 #
 # One make job: for a single target, Kbuild's make of a directory hands
 # it to every subdirectory it lists whose path is a prefix of the
@@ -139,5 +139,6 @@ scratch_build_objects()
 	for obj in "$@"; do
 		rm -f -- "$SCRATCH_TREE/$obj"
 	done
-	run_logged "$log" scratch_make -j1 KCFLAGS="$SCRATCH_KCFLAGS" "$@"
+	run_logged "$log" scratch_make -j1 \
+		KCFLAGS="$SCRATCH_KCFLAGS -I$(cd "$CORE_INCLUDE" && pwd)" "$@"
 }

@@ -166,6 +166,9 @@ static size_t emit_rewrites(FILE *f, struct objpair *op, struct unit *u)
 			if (rw[i].repl)
 				fprintf(f, ", .repl_len = %u, .repl = repl_%d_%zu",
 					rw[i].repl_len, u->helper_idx, i);
+			if (rw[i].has_target)
+				fprintf(f, ", .flags = KSPLICE_RWF_TARGET, .target = 0x%lx",
+					rw[i].target);
 			fputs(" },\n", f);
 		}
 		fputs("};\n\n", f);

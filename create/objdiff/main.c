@@ -18,7 +18,7 @@
 static const char usage_text[] =
 	"usage: ksplice-objdiff [-v] --id ID --release REL --description-file FILE\n"
 	"                       --symvers MODULE_SYMVERS [--kconfig CONFIG]\n"
-	"                       [--skip-init]\n"
+	"                       [--core-symvers CORE_SYMVERS] [--skip-init]\n"
 	"                       --out DIR MANIFEST\n"
 	"MANIFEST lines: OBJNAME PRE.o POST.o LINEMAP|- [OPTION=FILE...]\n"
 	"  pinned-pre=, pinned-post=  the objects built with __LINE__ pinned\n"
@@ -59,18 +59,20 @@ static char *read_text(const char *path)
 
 /*
  * Module.symvers: crc, name, module, export type, namespace (tab
- * separated).  The exports of vmlinux, with their namespaces.
+ * separated).  The exports of vmlinux (module "vmlinux"), with their
+ * namespaces; with module NULL, every export of the file (the core's:
+ * what a patch may call, such as the shadow variable API).
  */
-static void read_symvers(const char *path, struct plan *plan)
+static void read_symvers(const char *path, struct plan *plan,
+			 const char *module)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
-	size_t cap = 0, nscap = 0;
+	size_t cap = 0, before = plan->exported.count;
+	static size_t nscap;
 
 	if (!f)
 		fatal(EXIT_ERROR, "%s: %s", path, strerror(errno));
-	strset_init(&plan->exported);
-	strset_init(&plan->namespaces);
 	while (getline(&line, &cap, f) > 0) {
 		char *fields[5] = { NULL }, *p = line;
 		int n;
@@ -78,7 +80,8 @@ static void read_symvers(const char *path, struct plan *plan)
 		line[strcspn(line, "\n")] = '\0';
 		for (n = 0; n < 5 && p; n++)
 			fields[n] = strsep(&p, "\t");
-		if (n < 3 || !fields[1][0] || strcmp(fields[2], "vmlinux"))
+		if (n < 3 || !fields[1][0] ||
+		    (module && strcmp(fields[2], module)))
 			continue;
 		strset_put(&plan->exported, fields[1], 1);
 		if (n < 5 || !fields[4][0])
@@ -90,8 +93,9 @@ static void read_symvers(const char *path, struct plan *plan)
 	}
 	free(line);
 	fclose(f);
-	if (!plan->exported.count)
-		fatal(EXIT_ERROR, "%s: no vmlinux exports found", path);
+	if (plan->exported.count == before)
+		fatal(EXIT_ERROR, "%s: no %s exports found", path,
+		      module ? module : "");
 }
 
 static struct objpair *objpair_load(const char *name, const char *pre,
@@ -322,6 +326,7 @@ int main(int argc, char **argv)
 		{ "release", required_argument, NULL, 'r' },
 		{ "description-file", required_argument, NULL, 'd' },
 		{ "symvers", required_argument, NULL, 's' },
+		{ "core-symvers", required_argument, NULL, 'c' },
 		{ "kconfig", required_argument, NULL, 'k' },
 		{ "skip-init", no_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' },
@@ -330,6 +335,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *desc = NULL, *symvers = NULL, *out = NULL, *kconfig = NULL;
+	const char *core_symvers = NULL;
 	struct update_info up;
 	struct plan plan;
 	struct objpair *ops = NULL;
@@ -352,6 +358,9 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			symvers = optarg;
+			break;
+		case 'c':
+			core_symvers = optarg;
 			break;
 		case 'k':
 			kconfig = optarg;
@@ -385,7 +394,11 @@ int main(int argc, char **argv)
 	up.description = read_text(desc);
 	read_manifest(argv[optind], &ops, &nops);
 	plan_init(&plan, ops, nops);
-	read_symvers(symvers, &plan);
+	strset_init(&plan.exported);
+	strset_init(&plan.namespaces);
+	read_symvers(symvers, &plan, "vmlinux");
+	if (core_symvers)
+		read_symvers(core_symvers, &plan, NULL);
 	up.plan = &plan;
 
 	for (i = 0; i < nops; i++) {

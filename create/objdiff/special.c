@@ -24,6 +24,17 @@ const struct special specials[] = {
 	{ "_kprobe_blacklist", POINTER_SIZE, NULL, 0, false },
 	{ "_error_injection_whitelist", EI_ENTRY_SIZE, NULL, 0, false },
 	{ ".smp_locks", SITE_SIZE, NULL, 0, false },
+	/* the patch's hooks (ksplice-patch.h): pointers to functions */
+	{ KSPLICE_HOOK_SEC_PRE_APPLY, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_CHECK_APPLY, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_APPLY, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_POST_APPLY, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_FAIL_APPLY, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_PRE_REVERSE, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_CHECK_REVERSE, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_REVERSE, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_POST_REVERSE, POINTER_SIZE, NULL, 0, false },
+	{ KSPLICE_HOOK_SEC_FAIL_REVERSE, POINTER_SIZE, NULL, 0, false },
 };
 
 const size_t nr_specials = ARRAY_SIZE(specials);
@@ -135,6 +146,24 @@ static unsigned int jump_label_len(const unsigned char *p, unsigned long left)
 	return left >= 5 ? 5 : left;
 }
 
+/* The target of __jump_table entry i, when it lies in unit u. */
+static void jump_target(const struct ksec *table, size_t i,
+			const struct unit *u, struct rewrite *w)
+{
+	unsigned long e = i * JUMP_ENTRY_SIZE + JUMP_ENTRY_TARGET, off;
+	struct ksec *site;
+	size_t first;
+
+	if (!rels_in(table, e, e + 4, &first) ||
+	    !rel_place(&table->rels[first], &site, &off))
+		return;
+	/* ".long target - .": the relocation's place is the target */
+	if (site != u->sec || off < u->start || off > u->start + u->size)
+		return;
+	w->has_target = true;
+	w->target = off - u->start;
+}
+
 bool alt_replacement(const struct ksec *alt, size_t i, struct ksec **sec,
 		     unsigned long *off)
 {
@@ -187,6 +216,7 @@ static void table_rewrites(struct kobj *obj, struct unit *u,
 			rw_add(l, off, jump_label_len(code + off,
 						      u->size - off),
 			       KSPLICE_RW_JUMP_LABEL);
+			jump_target(sec, i, u, &l->v[l->n - 1]);
 		} else if (!strcmp(name, ".static_call_sites")) {
 			rw_add(l, off, 5, KSPLICE_RW_STATIC_CALL);
 		} else if (!strcmp(name, ".smp_locks")) {
@@ -245,6 +275,8 @@ static void merge_rewrites(struct rw_list *l, unsigned long size)
 					free(w->repl);
 				}
 				p->len = (wend > end ? wend : end) - p->offset;
+				/* a jump target belongs to a window of its own */
+				p->has_target = false;
 				continue;
 			}
 		}

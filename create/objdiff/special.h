@@ -16,6 +16,7 @@
 #define EXTABLE_SIZE		12
 /* struct jump_entry: code, target (s32 offsets), key (long, branch bits) */
 #define JUMP_ENTRY_SIZE		16
+#define JUMP_ENTRY_TARGET	4
 /* struct static_call_site: addr, key (s32 offsets, flag bits in key) */
 #define STATIC_CALL_SITE_SIZE	8
 /* struct alt_instr */
@@ -76,6 +77,8 @@ struct rewrite {
 	unsigned int kind;
 	unsigned int repl_len;
 	unsigned char *repl;
+	bool has_target;		/* jump label: target in the unit */
+	unsigned long target;		/* ... its offset in the unit */
 };
 
 /* The rewrites of unit u of obj, sorted, overlaps merged. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ksplice-format.h"
 #include "special.h"
 #include "tables.h"
 #include "util.h"
@@ -16,6 +17,11 @@ static const char * const compared[] = {
 	"__ex_table", "__jump_table", ".static_call_sites", ".altinstructions",
 	".parainstructions", "__bug_table", "_kprobe_blacklist",
 	"_error_injection_whitelist",
+	KSPLICE_HOOK_SEC_PRE_APPLY, KSPLICE_HOOK_SEC_CHECK_APPLY,
+	KSPLICE_HOOK_SEC_APPLY, KSPLICE_HOOK_SEC_POST_APPLY,
+	KSPLICE_HOOK_SEC_FAIL_APPLY, KSPLICE_HOOK_SEC_PRE_REVERSE,
+	KSPLICE_HOOK_SEC_CHECK_REVERSE, KSPLICE_HOOK_SEC_REVERSE,
+	KSPLICE_HOOK_SEC_POST_REVERSE, KSPLICE_HOOK_SEC_FAIL_REVERSE,
 };
 
 #define NR_COMPARED	ARRAY_SIZE(compared)
