@@ -20,6 +20,35 @@
 #define KSPLICE_DETAIL_LEN	256
 #define KSPLICE_MAX_CONFLICTS	32
 
+/*
+ * The life of an update.  stage is what sysfs "stage" shows and writes;
+ * the finer state (sysfs "state", ksplice_state()) follows from the
+ * fields named below.
+ *
+ *  helper loads --> unmatched ------------------------+  (abort_cause
+ *      |            (matching failed: !matched)        |   set; helper
+ *      v                                               |   unloads)
+ *   matched  (matched, !new) --new-code module loads-->  ready (new)
+ *                                                         |
+ *               "applied" written: pin, pre_apply hooks,  v
+ *               install redirections (inactive)        applying (busy)
+ *                 | stop_machine: stacks clear,           |  fail: fail_apply
+ *                 | check_apply hooks, active = true,     |  hooks, remove,
+ *                 v apply hooks; then post_apply hooks    |  unpin --> ready
+ *              applied  (stage APPLIED, pin)  <-----------+
+ *                 | "reversed" written: no update on top,
+ *                 | pre_reverse hooks       --> reversing (busy)
+ *                 | stop_machine: stacks clear of new code, check_reverse
+ *                 | hooks, active = false, reverse hooks; remove, post_
+ *                 v reverse hooks (fail: fail_reverse hooks --> applied)
+ *              reversed (stage REVERSED): unpinned; the new-code module
+ *                 may go, and with it the update
+ *              kept (REVERSED, kept): still pinned, for good
+ *
+ * The update is freed when the modules that keep it are gone: the
+ * helper before new code registers, or the new-code module when the
+ * update is not applied (an applied one is pinned).
+ */
 enum ksplice_stage {
 	KSPLICE_STAGE_PREPARING,
 	KSPLICE_STAGE_APPLIED,
@@ -233,7 +262,8 @@ struct ksplice_update *ksplice_update_on_top(const struct ksplice_update *lower)
 int ksplice_apply(struct ksplice_update *update);
 int ksplice_reverse(struct ksplice_update *update);
 
-/* sysfs.c */
+/* sysfs.c: the fine state of the diagram above, and the directories */
+const char *ksplice_state(const struct ksplice_update *update);
 int ksplice_sysfs_init(void);
 void ksplice_sysfs_exit(void);
 int ksplice_sysfs_add(struct ksplice_update *update);

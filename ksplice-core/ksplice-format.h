@@ -88,6 +88,9 @@
  *   stage         preparing | applied | reversed; write "applied" or
  *                 "reversed".  A write that fails returns an error and
  *                 sets abort_cause.
+ *   state         the finer state: unmatched | matched | ready | applying
+ *                 | applied | reversing | reversed | kept (reversed, its
+ *                 module kept loaded for good: KSPLICE_NEW_KEEP_MODULE)
  *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
  *                 code_busy | module_busy | failed_to_find |
  *                 out_of_memory | call_failed | unexpected | on_top

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /sys/kernel/ksplice/<id>/: stage, abort_cause, abort_detail,
- * conflicts, description, redirects, on_top_of.  Root only.
+ * conflicts, description, redirects, on_top_of, state.  Root only.
  *
  * A directory is removed outside ksplice_mutex (the update is first
  * marked dead under it), so a writer waiting for the mutex never blocks
@@ -35,6 +35,40 @@ static ssize_t stage_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n",
 			  ksplice_stage_names[READ_ONCE(to_update(kobj)->stage)]);
+}
+
+/**
+ * ksplice_state() - the update's state in the diagram of core.h
+ * @update: an update, under ksplice_mutex
+ *
+ * Return: unmatched, matched, ready, applying, applied, reversing,
+ * reversed or kept.
+ */
+const char *ksplice_state(const struct ksplice_update *update)
+{
+	switch (update->stage) {
+	case KSPLICE_STAGE_PREPARING:
+		if (update->busy)
+			return "applying";
+		if (!update->matched)
+			return "unmatched";
+		return update->new ? "ready" : "matched";
+	case KSPLICE_STAGE_APPLIED:
+		return update->busy ? "reversing" : "applied";
+	default:
+		return update->kept ? "kept" : "reversed";
+	}
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	ssize_t len;
+
+	mutex_lock(&ksplice_mutex);
+	len = sysfs_emit(buf, "%s\n", ksplice_state(to_update(kobj)));
+	mutex_unlock(&ksplice_mutex);
+	return len;
 }
 
 static ssize_t stage_store(struct kobject *kobj, struct kobj_attribute *attr,
@@ -159,6 +193,7 @@ static struct kobj_attribute ksplice_attr_description =
 static struct kobj_attribute ksplice_attr_redirects =
 	__ATTR_RO_MODE(redirects, 0400);
 
+static struct kobj_attribute ksplice_attr_state = __ATTR_RO_MODE(state, 0400);
 static struct kobj_attribute ksplice_attr_on_top_of =
 	__ATTR_RO_MODE(on_top_of, 0400);
 
@@ -170,6 +205,7 @@ static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_description.attr,
 	&ksplice_attr_redirects.attr,
 	&ksplice_attr_on_top_of.attr,
+	&ksplice_attr_state.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice);

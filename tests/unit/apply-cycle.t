@@ -20,7 +20,9 @@ for f in contents patch description ksplice_ok1_new.ko; do
 done
 
 tool ksplice-view
-[ "$(cat "$T/out")" = "ok1: test update" ] || fail "view list"
+[ "$(head -n 1 "$T/out")" = "ok1: test update" ] || fail "view list"
+tail -n 1 "$T/out" | grep -qx "Effective kernel: .* with Ksplice updates ok1" ||
+	fail "view: no effective kernel: $(cat "$T/out")"
 tool ksplice-view --id=ok1
 grep -qx "stage: applied" "$T/out" && grep -q "^+++ b/fs/proc/version.c" "$T/out" ||
 	fail "view --id"

@@ -35,6 +35,8 @@ until grep -q "^do_nanosleep" /sys/kernel/tracing/enabled_functions; do
 done
 [ "\$(cat /sys/kernel/ksplice/nanosleep/stage)" = preparing ] ||
 	fail "the apply did not wait for the sleeping task"
+[ "\$(cat /sys/kernel/ksplice/nanosleep/state)" = applying ] ||
+	fail "state \$(cat /sys/kernel/ksplice/nanosleep/state), expected applying"
 expect_forced_refused \$new
 stop_sleeper
 wait \$applier || { cat /tmp/apply.out; fail "the apply failed"; }

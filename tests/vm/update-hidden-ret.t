@@ -4,7 +4,9 @@
 # kretprobe, a task sleeping in do_nanosleep has no do_nanosleep address
 # on its stack.  The stack check still finds it there (the unwinder
 # recovers the real return address): apply aborts code_busy naming it,
-# and succeeds once it has left; undo likewise, with the tracer on.
+# and succeeds once it has left; undo likewise, with the tracer on.  With
+# both tracing the replaced function itself, apply and undo work and the
+# tracers keep seeing it.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
@@ -51,6 +53,28 @@ ksplice-apply $update || fail "apply failed once the task had left"
 ksplice-undo nanosleep || fail "undo failed"
 echo 0 >\$T/events/ksplice_test/sched_ret/enable
 echo '-:ksplice_test/sched_ret' >>\$T/kprobe_events
+
+step "function_graph and a kretprobe on do_nanosleep itself, across apply and undo"
+echo do_nanosleep >\$T/set_graph_function || fail "cannot graph do_nanosleep"
+echo function_graph >\$T/current_tracer || fail "cannot start function_graph"
+echo 'r:ksplice_test/nanosleep_ret do_nanosleep' >>\$T/kprobe_events ||
+	fail "cannot add the kretprobe on do_nanosleep"
+echo 1 >\$T/events/ksplice_test/nanosleep_ret/enable
+for what in apply undo; do
+	echo >\$T/trace
+	if [ \$what = apply ]; then
+		ksplice-apply $update || fail "apply failed under the tracers"
+	else
+		ksplice-undo nanosleep || fail "undo failed under the tracers"
+	fi
+	sleep 0.1 || fail "nanosleep failed after the \$what"
+	grep -q "nanosleep_ret:" \$T/trace || fail "the kretprobe missed do_nanosleep after the \$what"
+	grep -q "do_nanosleep" \$T/trace || fail "function_graph missed do_nanosleep after the \$what"
+done
+echo 0 >\$T/events/ksplice_test/nanosleep_ret/enable
+echo '-:ksplice_test/nanosleep_ret' >>\$T/kprobe_events
+echo nop >\$T/current_tracer
+expect_nothing_loaded nanosleep
 echo "all good"
 GUEST
 run_guest "$guest"

@@ -24,6 +24,8 @@ for opt in "" -f; do
 	rmmod \$opt ksplice_new_cb_new 2>/dev/null && fail "rmmod \$opt unloaded the module"
 done
 grep -q "^ksplice_new_cb_new " /proc/modules || fail "rmmod unloaded the module"
+[ "\$(cat /sys/kernel/ksplice/new_cb/state)" = kept ] ||
+	fail "state \$(cat /sys/kernel/ksplice/new_cb/state), expected kept"
 [ -e /sys/kernel/ksplice/new_cb ] && [ "\$(cat /sys/kernel/ksplice/new_cb/stage)" != reversed ] &&
 	fail "the update is not reversed"
 expect_timer_after ksplice_uuid_timer

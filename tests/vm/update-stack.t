@@ -46,6 +46,8 @@ grep -q "int_sqrt.*\[ksplice_sqrt_a_new\]" /sys/kernel/tracing/enabled_functions
 	{ cat /sys/kernel/tracing/enabled_functions; fail "sqrt_b does not redirect sqrt_a's new code"; }
 ksplice-view | tee /tmp/view.out
 grep -q "on top of: sqrt_a" /tmp/view.out || fail "ksplice-view does not show the stack"
+grep -q "^Effective kernel: .* with Ksplice updates sqrt_a sqrt_b\$" /tmp/view.out ||
+	fail "ksplice-view does not show the stack in order"
 
 step "sqrt_a cannot be undone under sqrt_b"
 ksplice-undo --raw-errors sqrt_a >/dev/null 2>/tmp/undo.err && fail "sqrt_a was undone under sqrt_b"
