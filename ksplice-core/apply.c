@@ -41,7 +41,9 @@ static int ksplice_switch_cb(void *data)
 	if (ksplice_run_hooks(update, on ? KSPLICE_HOOK_CHECK_APPLY :
 				      KSPLICE_HOOK_CHECK_REVERSE))
 		return -ECANCELED;	/* a check hook vetoed: no retry */
-	WRITE_ONCE(update->active, on);
+	ksplice_redirect_switch(update, on);
+	if (on)
+		ksplice_replace_switch(update);	/* a cumulative update */
 	ksplice_run_hooks(update, on ? KSPLICE_HOOK_APPLY :
 				 KSPLICE_HOOK_REVERSE);
 	return 0;
@@ -136,7 +138,7 @@ ksplice_replaced_by_other(struct ksplice_update *update, const char **name)
 
 	list_for_each_entry(other, &ksplice_updates, list) {
 		/* one being applied or reversed right now counts too */
-		if (other == update ||
+		if (other == update || ksplice_replacing(update, other) ||
 		    (other->stage != KSPLICE_STAGE_APPLIED && !other->busy))
 			continue;
 		for (i = 0; i < update->nr_funcs; i++) {
@@ -171,6 +173,8 @@ static int ksplice_apply_refused(struct ksplice_update *update)
 
 int ksplice_apply(struct ksplice_update *update)
 {
+	struct ksplice_range *ranges = update->ranges;
+	unsigned int nr_ranges = update->nr_ranges;
 	struct ksplice_update *other;
 	const char *name;
 	int ret;
@@ -178,14 +182,18 @@ int ksplice_apply(struct ksplice_update *update)
 	if (update->stage != KSPLICE_STAGE_PREPARING || !update->matched ||
 	    !update->new)
 		return ksplice_apply_refused(update);
+	ksplice_clear_cause(update);
+	ret = ksplice_replace_prepare(update, &ranges, &nr_ranges);
+	if (ret)
+		return ret;
 	other = ksplice_replaced_by_other(update, &name);
 	if (other) {
 		ksplice_set_cause(update, KSPLICE_UNEXPECTED,
 				  "%s is already replaced by update %s (or is being)",
 				  name, other->id);
-		return -EBUSY;
+		ret = -EBUSY;
+		goto cancel;
 	}
-	ksplice_clear_cause(update);
 	ret = ksplice_pin(update);
 	if (ret) {
 		ksplice_set_cause(update, ret == -EBUSY ? KSPLICE_MODULE_BUSY :
@@ -193,7 +201,7 @@ int ksplice_apply(struct ksplice_update *update)
 				  module_name(update->new_mod),
 				  ret == -EBUSY ? "being unloaded" :
 				  "pinning it");
-		return ret;
+		goto cancel;
 	}
 
 	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_APPLY);
@@ -202,19 +210,26 @@ int ksplice_apply(struct ksplice_update *update)
 	ret = ksplice_redirect_install(update);
 	if (ret)
 		goto fail;
-	ret = ksplice_switch(update, update->ranges, update->nr_ranges, true);
+	ret = ksplice_switch(update, ranges, nr_ranges, true);
 	if (ret) {
 		ksplice_redirect_remove(update);
 		ksplice_switch_failed(update, ret);
 		goto fail;
 	}
 	update->stage = KSPLICE_STAGE_APPLIED;
+	ksplice_replace_finish(update);
+	if (ranges != update->ranges)
+		kfree(ranges);
 	ksplice_run_hooks(update, KSPLICE_HOOK_POST_APPLY);
 	pr_info("%s: applied (%u functions)\n", update->id, update->nr_funcs);
 	return 0;
 fail:
 	ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_APPLY);
 	ksplice_unpin(update);
+cancel:
+	ksplice_replace_cancel(update);
+	if (ranges != update->ranges)
+		kfree(ranges);
 	return ret;
 }
 

@@ -278,6 +278,13 @@ const char *ksplice_new_problem(const struct ksplice_helper *helper,
 		return "tables outside the module";
 	if (kn->description && !ksplice_valid_string(mod, kn->description))
 		return "description outside the module";
+	if (!ksplice_in_module(mod, kn->replaces, kn->nr_replaces,
+			       sizeof(*kn->replaces)))
+		return "tables outside the module";
+	for (i = 0; i < kn->nr_replaces; i++)
+		if (!ksplice_valid_string(mod, kn->replaces[i]) ||
+		    !ksplice_valid_id(kn->replaces[i]))
+			return "a replaced update's id is malformed";
 	for (i = 0; i < kn->nr_code; i++)
 		if (!ksplice_in_text(mod, kn->code[i].start, kn->code[i].size))
 			return "a code range outside the module's text";

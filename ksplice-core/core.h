@@ -56,6 +56,24 @@ enum ksplice_stage {
 };
 
 
+/*
+ * The redirection of one old entry (redirect.c), core-owned and allocated
+ * on its own: a cumulative update takes it over from the update it
+ * replaces.  target is read by the handlers: 0 lets calls run the old
+ * code.
+ */
+struct ksplice_redirect {
+	struct ftrace_ops ops;
+	struct kprobe kp;
+	/* after the ftrace site: catches calls that ftrace let through */
+	struct kprobe guard;
+	unsigned long old_addr;
+	unsigned long target;		/* READ_ONCE/WRITE_ONCE */
+	bool use_ftrace;
+	bool guarded;
+	atomic_long_t caught;		/* calls the guard redirected */
+};
+
 /* One redirected function: everything apply and undo need, core-owned. */
 struct ksplice_func {
 	struct ksplice_update *update;
@@ -63,13 +81,10 @@ struct ksplice_func {
 	unsigned long old_addr;
 	unsigned long new_addr;
 	bool use_ftrace;
-	bool installed;
-	struct ftrace_ops ops;
-	struct kprobe kp;
-	/* after the ftrace site: catches calls that ftrace let through */
-	struct kprobe guard;
-	bool guarded;
-	atomic_long_t caught;		/* calls the guard redirected */
+	struct ksplice_redirect *redir;	/* NULL: not installed */
+	/* a cumulative update's: the replaced function it takes over */
+	struct ksplice_func *take;
+	bool taken;			/* ... and, in that one, taken over */
 };
 
 /* An address range that no task may be executing in when switching. */
@@ -114,6 +129,9 @@ struct ksplice_update {
 	char *description;
 	struct ksplice_func *funcs;
 	unsigned int nr_funcs;
+	/* a cumulative update being applied: what it replaces (replace.c) */
+	struct ksplice_update **replaced;
+	unsigned int nr_replaced;
 	struct ksplice_range *ranges;	/* every REPLACED section */
 	unsigned int nr_ranges;
 	struct ksplice_range *new_ranges;	/* struct ksplice_new.code */
@@ -121,7 +139,6 @@ struct ksplice_update {
 
 	/* a stage write is switching it (and may drop ksplice_mutex) */
 	bool busy;
-	bool active;			/* redirections on; READ_ONCE */
 	/* the core uses new_mod (pin.c): from apply until reversal */
 	struct module_use *pin;
 	/* reversed, but the kernel may hold new code addresses: pinned */
@@ -235,7 +252,20 @@ int ksplice_redirect_init(void);
 bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);
+void ksplice_redirect_switch(struct ksplice_update *update, bool on);
+void ksplice_redirect_take(struct ksplice_update *update);
+void ksplice_redirect_unpatch(unsigned long addr, u8 *buf, unsigned long size);
 unsigned long ksplice_redirect_missed(const struct ksplice_func *func);
+
+/* replace.c */
+int ksplice_replace_prepare(struct ksplice_update *update,
+			    struct ksplice_range **ranges,
+			    unsigned int *nr_ranges);
+void ksplice_replace_switch(struct ksplice_update *update);
+void ksplice_replace_finish(struct ksplice_update *update);
+void ksplice_replace_cancel(struct ksplice_update *update);
+bool ksplice_replacing(const struct ksplice_update *update,
+		       const struct ksplice_update *other);
 
 /* pin.c */
 int ksplice_pin_init(void);

@@ -30,6 +30,11 @@
  *                                   address the update stores: after
  *                                   an undo the new-code module stays
  *                                   loaded, so that it stays valid)
+ *     replaces <id>                (one line per applied update that this
+ *                                   cumulative one replaces: made with
+ *                                   ksplice-create --replaces=ID from the
+ *                                   tree without them and a patch that
+ *                                   holds theirs)
  *     earlier <sha256>             (one line per update this one is made
  *                                   on top of, in order: the sha256 of
  *                                   the patch it was made from; such an
@@ -75,6 +80,13 @@
  *      On success the helper can be unloaded; the new-code module is
  *      pinned until the update is reversed: the core uses it, as one
  *      module uses another, so that even "rmmod -f" refuses it.
+ *
+ *   A cumulative update (struct ksplice_new.replaces) goes on in the
+ *      same switch as the updates it replaces come off: its functions
+ *      that they redirect take over their redirections, theirs that it
+ *      does not change go back to the old code, and the stack check
+ *      covers their new code too.  They end "reversed" (their hooks do
+ *      not run); a failure leaves them applied.
  *
  *   4. Writing "reversed" to stage checks the stacks for addresses
  *      inside the new code (struct ksplice_new.code) the same way, turns the redirections
@@ -400,6 +412,9 @@ struct ksplice_new {
 	const struct ksplice_reloc *relocs;	/* written by the core */
 	unsigned int nr_relocs;
 	unsigned int flags;		/* KSPLICE_NEW_* */
+	/* a cumulative update: the ids of the applied updates it replaces */
+	const char *const *replaces;
+	unsigned int nr_replaces;
 	struct module *owner;		/* THIS_MODULE */
 };
 

@@ -282,6 +282,7 @@ static long ksplice_try_candidate(struct ksplice_matcher *m,
 		return 0;
 	if (copy_from_kernel_nofault(m->buf, (void *)addr, ctx->sec->size))
 		return 0;
+	ksplice_redirect_unpatch(addr, m->buf, ctx->sec->size);
 	ctx->mem = m->buf;
 	off = ksplice_match_bytes(ctx);
 	if (off < 0 && !ksplice_candidate_ends(m, addr))

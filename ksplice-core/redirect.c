@@ -5,8 +5,10 @@
  * A function with an ftrace site at its entry gets an ftrace_ops with
  * IPMODIFY; any other function gets a kprobe on its first instruction.
  * Both are installed inactive: their handlers change the instruction
- * pointer only once the update's active flag is set, which happens for
- * all functions of the update at one instant inside stop_machine().
+ * pointer only once the redirection has a target, which all functions of
+ * the update get at one instant inside stop_machine().  A redirection is
+ * allocated on its own (struct ksplice_redirect), so that a cumulative
+ * update can take over one that an update it replaces installed.
  *
  * The ftrace redirections are PERMANENT: while one is registered, the
  * kernel refuses to switch ftrace off.  Kprobes have no such guard: an
@@ -33,6 +35,7 @@
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/ptrace.h>
+#include <linux/slab.h>
 
 #include "core.h"
 
@@ -95,33 +98,37 @@ static void notrace ksplice_ftrace_handler(unsigned long ip,
 					   struct ftrace_ops *ops,
 					   struct ftrace_regs *fregs)
 {
-	struct ksplice_func *func = container_of(ops, struct ksplice_func,
-						 ops);
+	struct ksplice_redirect *r = container_of(ops, struct ksplice_redirect,
+						  ops);
+	unsigned long target = READ_ONCE(r->target);
 
-	if (READ_ONCE(func->update->active))
-		ftrace_instruction_pointer_set(fregs, func->new_addr);
+	if (target)
+		ftrace_instruction_pointer_set(fregs, target);
 }
 
 static int ksplice_guard_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct ksplice_func *func = container_of(kp, struct ksplice_func,
-						 guard);
+	struct ksplice_redirect *r = container_of(kp, struct ksplice_redirect,
+						  guard);
+	unsigned long target = READ_ONCE(r->target);
 
-	if (!READ_ONCE(func->update->active))
+	if (!target)
 		return 0;
-	atomic_long_inc(&func->caught);
-	instruction_pointer_set(regs, func->new_addr);
+	atomic_long_inc(&r->caught);
+	instruction_pointer_set(regs, target);
 	return 1;
 }
 NOKPROBE_SYMBOL(ksplice_guard_pre);
 
 static int ksplice_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct ksplice_func *func = container_of(kp, struct ksplice_func, kp);
+	struct ksplice_redirect *r = container_of(kp, struct ksplice_redirect,
+						  kp);
+	unsigned long target = READ_ONCE(r->target);
 
-	if (!READ_ONCE(func->update->active))
+	if (!target)
 		return 0;
-	instruction_pointer_set(regs, func->new_addr);
+	instruction_pointer_set(regs, target);
 	return 1;	/* ip changed: do not single-step */
 }
 NOKPROBE_SYMBOL(ksplice_kprobe_pre);
@@ -134,124 +141,180 @@ static void ksplice_kprobe_post(struct kprobe *kp, struct pt_regs *regs,
 NOKPROBE_SYMBOL(ksplice_kprobe_post);
 
 /* The guard of a function redirected through ftrace; may fail. */
-static void ksplice_install_guard(struct ksplice_func *func)
+static void ksplice_install_guard(struct ksplice_redirect *r)
 {
 	int ret;
 
-	memset(&func->guard, 0, sizeof(func->guard));
-	atomic_long_set(&func->caught, 0);
-	func->guarded = false;
 	if (ksplice_kprobes_off())
 		return;		/* it would not be armed */
-	func->guard.addr = (kprobe_opcode_t *)(func->old_addr +
-					       MCOUNT_INSN_SIZE);
-	func->guard.pre_handler = ksplice_guard_pre;
-	func->guard.post_handler = ksplice_kprobe_post;
-	ret = register_kprobe(&func->guard);
-	func->guarded = !ret;
+	r->guard.addr = (kprobe_opcode_t *)(r->old_addr + MCOUNT_INSN_SIZE);
+	r->guard.pre_handler = ksplice_guard_pre;
+	r->guard.post_handler = ksplice_kprobe_post;
+	ret = register_kprobe(&r->guard);
+	r->guarded = !ret;
 	if (ret && ksplice_debug)
-		pr_info("%s: no guard after the ftrace site: %d\n", func->name,
-			ret);
+		pr_info("%pS: no guard after the ftrace site: %d\n",
+			(void *)r->old_addr, ret);
 }
 
-static int ksplice_install_ftrace(struct ksplice_func *func)
+static int ksplice_install_ftrace(struct ksplice_redirect *r)
 {
 	int ret;
 
-	memset(&func->ops, 0, sizeof(func->ops));
-	func->ops.func = ksplice_ftrace_handler;
+	r->ops.func = ksplice_ftrace_handler;
 	/* PERMANENT: ftrace cannot be switched off under an applied update */
-	func->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_DYNAMIC |
-			  FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
-	ret = ftrace_set_filter_ip(&func->ops, func->old_addr, 0, 0);
+	r->ops.flags = FTRACE_OPS_FL_SAVE_REGS | FTRACE_OPS_FL_DYNAMIC |
+		       FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_PERMANENT;
+	ret = ftrace_set_filter_ip(&r->ops, r->old_addr, 0, 0);
 	if (ret) {
-		ftrace_free_filter(&func->ops);
+		ftrace_free_filter(&r->ops);
 		return ret;
 	}
-	ret = register_ftrace_function(&func->ops);
+	ret = register_ftrace_function(&r->ops);
 	if (ret) {
-		ftrace_set_filter_ip(&func->ops, func->old_addr, 1, 0);
-		ftrace_free_filter(&func->ops);
+		ftrace_set_filter_ip(&r->ops, r->old_addr, 1, 0);
+		ftrace_free_filter(&r->ops);
 		return ret;
 	}
-	ksplice_install_guard(func);
+	ksplice_install_guard(r);
 	return 0;
 }
 
-static void ksplice_remove_ftrace(struct ksplice_func *func)
+static void ksplice_remove_ftrace(struct ksplice_redirect *r)
 {
 	int ret;
 
-	if (func->guarded)
-		unregister_kprobe(&func->guard);
-	func->guarded = false;
-	ret = unregister_ftrace_function(&func->ops);
-
+	if (r->guarded)
+		unregister_kprobe(&r->guard);
+	ret = unregister_ftrace_function(&r->ops);
 	if (ret)
-		pr_warn("%s: unregistering ftrace ops: %d\n", func->name, ret);
-	ftrace_free_filter(&func->ops);
+		pr_warn("%pS: unregistering ftrace ops: %d\n",
+			(void *)r->old_addr, ret);
+	ftrace_free_filter(&r->ops);
 }
 
-static int ksplice_install_kprobe(struct ksplice_func *func)
+static int ksplice_install_kprobe(struct ksplice_redirect *r)
 {
-	memset(&func->kp, 0, sizeof(func->kp));
-	func->kp.addr = (kprobe_opcode_t *)func->old_addr;
-	func->kp.pre_handler = ksplice_kprobe_pre;
-	func->kp.post_handler = ksplice_kprobe_post;
-	return register_kprobe(&func->kp);
+	r->kp.addr = (kprobe_opcode_t *)r->old_addr;
+	r->kp.pre_handler = ksplice_kprobe_pre;
+	r->kp.post_handler = ksplice_kprobe_post;
+	return register_kprobe(&r->kp);
 }
 
+/* A new redirection of func's old entry, inactive. */
 static int ksplice_install(struct ksplice_func *func)
 {
-	return func->use_ftrace ? ksplice_install_ftrace(func) :
-				  ksplice_install_kprobe(func);
+	struct ksplice_redirect *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	r->old_addr = func->old_addr;
+	r->use_ftrace = func->use_ftrace;
+	ret = r->use_ftrace ? ksplice_install_ftrace(r) :
+			      ksplice_install_kprobe(r);
+	if (ret) {
+		kfree(r);
+		return ret;
+	}
+	func->redir = r;
+	return 0;
 }
 
 static void ksplice_remove(struct ksplice_func *func)
 {
-	if (!func->installed)
+	struct ksplice_redirect *r = func->redir;
+
+	if (!r)
 		return;
-	if (func->use_ftrace)
-		ksplice_remove_ftrace(func);
+	if (r->use_ftrace)
+		ksplice_remove_ftrace(r);
 	else
-		unregister_kprobe(&func->kp);
-	func->installed = false;
+		unregister_kprobe(&r->kp);
+	func->redir = NULL;
+	kfree(r);
 }
 
-/* Install every redirection, inactive; all or nothing. */
+/*
+ * Install every redirection, inactive; all or nothing.  A function whose
+ * entry an update this one replaces already redirects (func->take) keeps
+ * that redirection: it is taken over at the switch.
+ */
 int ksplice_redirect_install(struct ksplice_update *update)
 {
 	struct ksplice_func *func;
 	unsigned int i;
 	int ret;
 
-	WRITE_ONCE(update->active, false);
 	if (!ksplice_redirect_possible(update))
 		return -EBUSY;
 	for (i = 0; i < update->nr_funcs; i++) {
 		func = &update->funcs[i];
+		if (func->take)
+			continue;
 		ret = ksplice_install(func);
 		if (ret) {
 			ksplice_redirect_remove(update);
-			ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+			ksplice_set_cause(update, ret == -ENOMEM ?
+					  KSPLICE_OUT_OF_MEMORY :
+					  KSPLICE_CALL_FAILED,
 					  "%s: registering the %s redirection failed: %d",
 					  func->name,
 					  func->use_ftrace ? "ftrace" : "kprobe",
 					  ret);
 			return ret;
 		}
-		func->installed = true;
 	}
 	return 0;
 }
 
-/* Remove the redirections; they must be inactive. */
+/* Remove the update's redirections; they must be inactive. */
 void ksplice_redirect_remove(struct ksplice_update *update)
 {
 	unsigned int i;
 
 	for (i = update->nr_funcs; i > 0; i--)
 		ksplice_remove(&update->funcs[i - 1]);
+}
+
+/**
+ * ksplice_redirect_switch() - turn the update's redirections on or off
+ * @update: an update whose redirections are installed
+ * @on: send calls to the new code, or to the old code again
+ *
+ * Inside stop_machine.  A function with func->take set gets the
+ * redirection it takes over.
+ */
+void ksplice_redirect_switch(struct ksplice_update *update, bool on)
+{
+	struct ksplice_func *func;
+	struct ksplice_redirect *r;
+	unsigned int i;
+
+	for (i = 0; i < update->nr_funcs; i++) {
+		func = &update->funcs[i];
+		r = func->redir ? func->redir : func->take->redir;
+		WRITE_ONCE(r->target, on ? func->new_addr : 0);
+	}
+}
+
+/**
+ * ksplice_redirect_take() - make taken-over redirections the update's own
+ * @update: an update just switched on
+ */
+void ksplice_redirect_take(struct ksplice_update *update)
+{
+	struct ksplice_func *func;
+	unsigned int i;
+
+	for (i = 0; i < update->nr_funcs; i++) {
+		func = &update->funcs[i];
+		if (!func->take)
+			continue;
+		func->redir = func->take->redir;
+		func->take->redir = NULL;
+		func->take = NULL;
+	}
 }
 
 /**
@@ -263,8 +326,50 @@ void ksplice_redirect_remove(struct ksplice_update *update)
  */
 unsigned long ksplice_redirect_missed(const struct ksplice_func *func)
 {
-	if (!func->installed)
+	const struct ksplice_redirect *r = func->redir;
+
+	if (!r)
 		return 0;
-	return func->use_ftrace ? (func->guarded ? func->guard.nmissed : 0) :
-				  func->kp.nmissed;
+	return r->use_ftrace ? (r->guarded ? r->guard.nmissed : 0) :
+			       r->kp.nmissed;
+}
+
+static void ksplice_unpatch_one(const struct kprobe *kp, unsigned long addr,
+				u8 *buf, unsigned long size)
+{
+	unsigned long at = (unsigned long)kp->addr;
+
+	if (at >= addr && at - addr < size)
+		buf[at - addr] = kp->opcode;
+}
+
+/**
+ * ksplice_redirect_unpatch() - see a copy of code without our kprobes
+ * @addr: where the code was read from
+ * @buf: its bytes
+ * @size: how many
+ *
+ * A kprobe of ours (a redirection, or a guard after an ftrace site)
+ * writes an int3 over the first byte of its instruction; put back the
+ * byte it saved, so that run-pre matching sees the code as it was (a
+ * cumulative update matches the functions that the updates it replaces
+ * redirect).  Under ksplice_mutex.
+ */
+void ksplice_redirect_unpatch(unsigned long addr, u8 *buf, unsigned long size)
+{
+	const struct ksplice_update *update;
+	const struct ksplice_redirect *r;
+	unsigned int i;
+
+	list_for_each_entry(update, &ksplice_updates, list) {
+		for (i = 0; i < update->nr_funcs; i++) {
+			r = update->funcs[i].redir;
+			if (!r)
+				continue;
+			if (!r->use_ftrace)
+				ksplice_unpatch_one(&r->kp, addr, buf, size);
+			else if (r->guarded)
+				ksplice_unpatch_one(&r->guard, addr, buf, size);
+		}
+	}
 }

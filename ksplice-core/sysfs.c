@@ -155,10 +155,11 @@ static ssize_t redirects_show(struct kobject *kobj,
 		len += sysfs_emit_at(buf, len, "%s %s caught=%ld missed=%lu%s\n",
 				     func->name,
 				     func->use_ftrace ? "ftrace" : "kprobe",
-				     atomic_long_read(&func->caught),
+				     func->redir ?
+				     atomic_long_read(&func->redir->caught) : 0,
 				     ksplice_redirect_missed(func),
-				     func->use_ftrace && func->installed &&
-				     !func->guarded ? " unguarded" : "");
+				     func->use_ftrace && func->redir &&
+				     !func->redir->guarded ? " unguarded" : "");
 	}
 	mutex_unlock(&ksplice_mutex);
 	return len;

@@ -337,6 +337,15 @@ static void emit_desc(struct new_state *st, FILE *f)
 	}
 	npatches = emit_patches(plan, f);
 	emit_code_ranges(plan, f);
+	if (up->nreplaces) {
+		fputs("static const char *const replaces[] = {\n", f);
+		for (i = 0; i < up->nreplaces; i++) {
+			fputs("\t\"", f);
+			put_c_string(f, up->replaces[i]);
+			fputs("\",\n", f);
+		}
+		fputs("};\n\n", f);
+	}
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);
@@ -352,6 +361,9 @@ static void emit_desc(struct new_state *st, FILE *f)
 		      f);
 	if (plan_keeps_module(plan))
 		fputs("\t.flags = KSPLICE_NEW_KEEP_MODULE,\n", f);
+	if (up->nreplaces)
+		fputs("\t.replaces = replaces,\n\t.nr_replaces = ARRAY_SIZE(replaces),\n",
+		      f);
 	fputs("\t.owner = THIS_MODULE,\n};\n\n"
 	      "static int __init ksplice_new_init(void)\n{\n"
 	      "\treturn ksplice_register_new(&ksplice_new);\n}\n\n"

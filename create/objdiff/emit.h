@@ -15,6 +15,9 @@ struct update_info {
 	const char *release;
 	const char *description;
 	struct plan *plan;
+	/* a cumulative update: the ids of the updates it replaces */
+	const char **replaces;
+	size_t nreplaces;
 };
 
 void emit_helper(const struct update_info *up, FILE *f);

@@ -19,6 +19,7 @@ static const char usage_text[] =
 	"usage: ksplice-objdiff [-v] --id ID --release REL --description-file FILE\n"
 	"                       --symvers MODULE_SYMVERS [--kconfig CONFIG]\n"
 	"                       [--core-symvers CORE_SYMVERS] [--skip-init]\n"
+	"                       [--replaces ID]...\n"
 	"                       --out DIR MANIFEST\n"
 	"MANIFEST lines: OBJNAME PRE.o POST.o LINEMAP|- [OPTION=FILE...]\n"
 	"  pinned-pre=, pinned-post=  the objects built with __LINE__ pinned\n"
@@ -327,6 +328,7 @@ int main(int argc, char **argv)
 		{ "description-file", required_argument, NULL, 'd' },
 		{ "symvers", required_argument, NULL, 's' },
 		{ "core-symvers", required_argument, NULL, 'c' },
+		{ "replaces", required_argument, NULL, 'R' },
 		{ "kconfig", required_argument, NULL, 'k' },
 		{ "skip-init", no_argument, NULL, 'S' },
 		{ "out", required_argument, NULL, 'o' },
@@ -361,6 +363,14 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			core_symvers = optarg;
+			break;
+		case 'R':
+			if (!valid_id(optarg))
+				usage("--replaces takes an update id");
+			up.replaces = xrealloc(up.replaces,
+					       (up.nreplaces + 1) *
+					       sizeof(*up.replaces));
+			up.replaces[up.nreplaces++] = optarg;
 			break;
 		case 'k':
 			kconfig = optarg;
