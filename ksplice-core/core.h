@@ -155,7 +155,7 @@ struct ksplice_update {
 	struct ksplice_conflict conflicts[KSPLICE_MAX_CONFLICTS];
 };
 
-/* main.c */
+/* update.c */
 extern struct mutex ksplice_mutex;
 extern spinlock_t ksplice_update_lock;
 extern struct list_head ksplice_updates;
@@ -168,6 +168,9 @@ void ksplice_set_cause(struct ksplice_update *update,
 		       enum ksplice_cause cause, const char *fmt, ...)
 	__printf(3, 4);
 void ksplice_clear_cause(struct ksplice_update *update);
+void ksplice_link(struct ksplice_update *update);
+void ksplice_unlink(struct ksplice_update *update);
+void ksplice_free_funcs(struct ksplice_update *update);
 
 /* check.c */
 int ksplice_check_init(void);

@@ -152,7 +152,11 @@
  *   from the referenced offset to its NUL, included; for a constant pool
  *   (sections of fixed-size entries), the entry; for other read-only
  *   data, at most 64 bytes from the referenced offset, up to the end of
- *   the section or the first relocated byte.  A record without content
+ *   the section or the first relocated byte.  A reference to a named
+ *   read-only object without relocations of its own (a table of
+ *   numbers, say) carries its bytes too, from its start (content_off 0,
+ *   at most KSPLICE_CONTENT_MAX): the running object must hold what the
+ *   pre source says.  A record without content
  *   (content_len 0; new-code records, references to writable anonymous
  *   data) is skipped by matching without checking it.
  */

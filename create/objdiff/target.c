@@ -189,6 +189,25 @@ static size_t unrelocated_len(const struct ksec *sec, unsigned long base,
 	return max;
 }
 
+/* A named read-only object without relocations: its bytes from its start. */
+static bool named_check_bytes(const struct target *t,
+			      const unsigned char **bytes, size_t *len,
+			      long *off)
+{
+	const struct ksym *s = t->sym;
+	const struct ksec *sec = s->sec;
+
+	if (s->type != ST_OBJECT || !s->size || !sec || !sec->alloc ||
+	    sec->writable || sec->code || sec->nobits ||
+	    s->value + s->size > sec->size ||
+	    has_relocs(sec, s->value, s->value + s->size))
+		return false;
+	*bytes = sec->data + s->value;
+	*len = s->size > TARGET_CHECK_MAX ? TARGET_CHECK_MAX : s->size;
+	*off = 0;
+	return true;
+}
+
 bool target_check_bytes(const struct krel *rel, const struct target *t,
 			const unsigned char **bytes, size_t *len, long *off)
 {
@@ -196,7 +215,9 @@ bool target_check_bytes(const struct krel *rel, const struct target *t,
 	unsigned long base;
 	size_t n;
 
-	if (t->kind != T_CONTENT || t->sym || !t->content || !t->len ||
+	if (t->sym)
+		return named_check_bytes(t, bytes, len, off);
+	if (t->kind != T_CONTENT || !t->content || !t->len ||
 	    !sec || sec->code || sec->nobits)
 		return false;
 	base = t->content - sec->data;

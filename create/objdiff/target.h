@@ -51,10 +51,12 @@ bool target_is_copyable(const struct target *t);
 
 /*
  * The bytes run-pre matching checks for rel, a relocation in code to
- * anonymous read-only data whose target t was resolved with in_code:
- * *len bytes at *bytes, found in the running kernel *off bytes past the
- * address rel's own symbol stands for.  False when there is nothing to
- * check (a named or writable target, no data).
+ * read-only data whose target t was resolved with in_code: *len bytes at
+ * *bytes, found in the running kernel *off bytes past the address the
+ * record's symbol stands for (rel's own, for anonymous data; the named
+ * object itself, from its start, for a named read-only object without
+ * relocations).  False when there is nothing to check (a function,
+ * writable data, an object with pointers, no data).
  */
 bool target_check_bytes(const struct krel *rel, const struct target *t,
 			const unsigned char **bytes, size_t *len, long *off);

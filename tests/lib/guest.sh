@@ -115,3 +115,14 @@ expect_fail_with()
 	[ "$_first" = "$_code" ] || fail "'$*' failed with '$_first', expected $_code"
 	cat "$_out.err" >>"$_out"
 }
+
+# sqrt_is VALUE: int_sqrt of the marked input of tests/modules/recurse
+# (whose .ko is $RECURSE_KO), plainly called, is VALUE
+sqrt_is()
+{
+	insmod "$RECURSE_KO" || fail "cannot load the recurse module"
+	rmmod recurse || fail "cannot unload the recurse module"
+	_got=$(dmesg | sed -n 's/.*ksplice-test-recurse: plain=\([0-9]*\).*/\1/p' | tail -n 1)
+	[ "$_got" = "$1" ] || fail "int_sqrt gives $_got, expected $1"
+	echo "int_sqrt: $_got"
+}

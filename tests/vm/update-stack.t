@@ -18,15 +18,7 @@ guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh
 
-# sqrt_is VALUE: int_sqrt of the marked input, plainly called, is VALUE
-sqrt_is()
-{
-	insmod $ko || fail "cannot load the recurse module"
-	rmmod recurse || fail "cannot unload the recurse module"
-	got=\$(dmesg | sed -n 's/.*ksplice-test-recurse: plain=\([0-9]*\).*/\1/p' | tail -n 1)
-	[ "\$got" = "\$1" ] || fail "int_sqrt gives \$got, expected \$1"
-	echo "int_sqrt: \$got"
-}
+RECURSE_KO=$ko
 
 step "sqrt_b alone is refused: it is made on top of sqrt_a"
 ksplice-apply $b >/tmp/b.out 2>&1 && { cat /tmp/b.out; fail "sqrt_b applied without sqrt_a"; }
@@ -46,6 +38,7 @@ grep -q "int_sqrt.*\[ksplice_sqrt_a_new\]" /sys/kernel/tracing/enabled_functions
 	{ cat /sys/kernel/tracing/enabled_functions; fail "sqrt_b does not redirect sqrt_a's new code"; }
 ksplice-view | tee /tmp/view.out
 grep -q "on top of: sqrt_a" /tmp/view.out || fail "ksplice-view does not show the stack"
+grep -q "^  functions: int_sqrt\$" /tmp/view.out || fail "ksplice-view does not show the functions"
 grep -q "^Effective kernel: .* with Ksplice updates sqrt_a sqrt_b\$" /tmp/view.out ||
 	fail "ksplice-view does not show the stack in order"
 
