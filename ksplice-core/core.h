@@ -186,8 +186,9 @@ bool ksplice_new_relocs_valid(const struct module *mod,
 /* kallsyms.c */
 struct ksplice_name {
 	const char *name;
-	unsigned long *addrs;
+	unsigned long *addrs;		/* vmlinux's first, then modules' */
 	unsigned int nr;
+	unsigned int nr_vmlinux;
 	unsigned int cap;
 };
 
@@ -289,6 +290,7 @@ void ksplice_shadow_exit(void);
 int ksplice_collect_applied(struct ksplice_names *names);
 bool ksplice_is_on_top(const struct ksplice_update *upper,
 		       const struct ksplice_update *lower);
+bool ksplice_leads_to(unsigned long old_addr, unsigned long addr);
 struct ksplice_update *ksplice_update_on_top(const struct ksplice_update *lower);
 
 /* apply.c */

@@ -205,6 +205,7 @@ static int ksplice_collect_one(void *data, const char *name,
 int ksplice_names_collect(struct ksplice_names *names)
 {
 	unsigned int i, j;
+	int ret;
 
 	sort(names->names, names->nr, sizeof(*names->names),
 	     ksplice_name_cmp, NULL);
@@ -215,7 +216,10 @@ int ksplice_names_collect(struct ksplice_names *names)
 		names->names[j++] = names->names[i];
 	}
 	names->nr = j;
-	return ksplice_kallsyms_on_each_symbol(ksplice_collect_one, names);
+	ret = ksplice_kallsyms_on_each_symbol(ksplice_collect_one, names);
+	for (i = 0; i < names->nr; i++)
+		names->names[i].nr_vmlinux = names->names[i].nr;
+	return ret;
 }
 
 void ksplice_names_free(struct ksplice_names *names)

@@ -389,6 +389,26 @@ static int ksplice_match_sections(struct ksplice_matcher *m)
 	}
 }
 
+/*
+ * The one address of a name that no match bound: kallsyms knows it once,
+ * or once in vmlinux while the other candidates are applied updates' new
+ * code that a call of it leads to anyway (a replacement of it, or of a
+ * replacement).  0 otherwise: ambiguous.
+ */
+static unsigned long ksplice_single_address(const struct ksplice_name *n)
+{
+	unsigned int i;
+
+	if (n->nr == 1)
+		return n->addrs[0];
+	if (n->nr_vmlinux != 1)
+		return 0;
+	for (i = 1; i < n->nr; i++)
+		if (!ksplice_leads_to(n->addrs[0], n->addrs[i]))
+			return 0;
+	return n->addrs[0];
+}
+
 /* Symbols no match bound: kallsyms must know exactly one address. */
 static int ksplice_resolve_rest(struct ksplice_matcher *m)
 {
@@ -402,8 +422,8 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 			continue;
 		sym = &helper->symbols[i];
 		n = m->ctx.sym_names[i];
-		if (n->nr == 1) {
-			sym->value = n->addrs[0];
+		if (ksplice_single_address(n)) {
+			sym->value = ksplice_single_address(n);
 			m->ctx.bound[i] = true;
 			continue;
 		}

@@ -110,3 +110,39 @@ struct ksplice_update *ksplice_update_on_top(const struct ksplice_update *lower)
 			return upper;
 	return NULL;
 }
+
+/**
+ * ksplice_leads_to() - is addr what a call of old_addr runs now?
+ * @old_addr: a function of vmlinux
+ * @addr: an address in the new code of an applied update
+ *
+ * Under ksplice_mutex.
+ *
+ * Return: whether an applied update redirects old_addr to addr, directly
+ * or through the updates on top of it.
+ */
+bool ksplice_leads_to(unsigned long old_addr, unsigned long addr)
+{
+	const struct ksplice_update *update;
+	unsigned int i, hops = 0;
+	bool moved = true;
+
+	/* a chain is as long as the stack of updates; cap it all the same */
+	while (moved && old_addr != addr && hops++ < 64) {
+		moved = false;
+		list_for_each_entry(update, &ksplice_updates, list) {
+			if (update->stage != KSPLICE_STAGE_APPLIED)
+				continue;
+			for (i = 0; i < update->nr_funcs; i++) {
+				if (update->funcs[i].old_addr != old_addr)
+					continue;
+				old_addr = update->funcs[i].new_addr;
+				moved = true;
+				break;
+			}
+			if (moved)
+				break;
+		}
+	}
+	return old_addr == addr;
+}
