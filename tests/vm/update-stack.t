@@ -14,6 +14,7 @@ b=$(make_update sqrt_b "$KSPLICE_ROOT/tests/patches/sqrt-stack.patch" "$KSPLICE_
 tar -xOzf "$b" ksplice-sqrt_b/contents | grep -qx "earlier $(sha256sum <"$p1" | cut -d' ' -f1)" ||
 	{ echo "FAIL: sqrt_b's contents do not name the earlier patch"; exit 1; }
 ko=$("$KSPLICE_ROOT/tests/modules/build" recurse "$KSPLICE_TEST_TMP/recurse")
+bh=$("$KSPLICE_ROOT/tests/modules/build" badhelper "$KSPLICE_TEST_TMP/badhelper")
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh
@@ -42,6 +43,13 @@ grep -q "^  functions: int_sqrt\$" /tmp/view.out || fail "ksplice-view does not 
 grep -q "^Effective kernel: .* with Ksplice updates sqrt_a sqrt_b\$" /tmp/view.out ||
 	fail "ksplice-view does not show the stack in order"
 
+step "a symbol found by name alone, with the replacements of sqrt_a and sqrt_b"
+# kallsyms has int_sqrt three times now; the kernel's leads to the others
+insmod $bh bad=needed || fail "the helper needing int_sqrt was refused"
+[ "\$(cat /sys/kernel/ksplice/badin/abort_cause)" = none ] ||
+	fail "int_sqrt was not resolved: \$(cat /sys/kernel/ksplice/badin/abort_detail)"
+rmmod badhelper || fail "cannot unload the helper"
+
 step "sqrt_a cannot be undone under sqrt_b"
 ksplice-undo --raw-errors sqrt_a >/dev/null 2>/tmp/undo.err && fail "sqrt_a was undone under sqrt_b"
 cat /tmp/undo.err
@@ -59,4 +67,4 @@ expect_nothing_loaded sqrt_a
 expect_nothing_loaded sqrt_b
 echo "all good"
 GUEST
-run_guest "$guest" --add "$KSPLICE_TEST_TMP/recurse"
+run_guest "$guest" --add "$KSPLICE_TEST_TMP/recurse" --add "$KSPLICE_TEST_TMP/badhelper"

@@ -6,6 +6,8 @@
  * helper with nothing to match.  bad=prefix has a section with the
  * running int_sqrt's first 16 bytes, which must not match: the running
  * function goes on; bad=whole has all of them up to its int3 padding.
+ * bad=needed has no section and one symbol the new code would need,
+ * int_sqrt, found by name alone.
  */
 #include <generated/utsrelease.h>
 #include <linux/init.h>
@@ -90,6 +92,11 @@ static bool badhelper_break(void)
 {
 	if (!strcmp(bad, "none"))
 		return true;
+	if (!strcmp(bad, "needed")) {
+		symbols[0].name = "int_sqrt";
+		symbols[0].flags = KSPLICE_SYM_NEEDED;
+		return true;
+	}
 	helper.sections = sections;
 	helper.nr_sections = ARRAY_SIZE(sections);
 	if (!strcmp(bad, "place"))
