@@ -238,7 +238,6 @@ int ksplice_reverse(struct ksplice_update *update)
 	const struct ksplice_range *ranges = update->new_ranges;
 	unsigned int nr_ranges = update->nr_new_ranges;
 	struct ksplice_update *upper;
-	struct ksplice_range text;
 	int ret;
 
 	if (update->stage != KSPLICE_STAGE_APPLIED) {
@@ -255,13 +254,6 @@ int ksplice_reverse(struct ksplice_update *update)
 				  upper->id, upper->id);
 		return -EBUSY;
 	}
-	if (!nr_ranges) {
-		/* No list of the new code: all the module's text. */
-		text.start = (unsigned long)update->new_mod->core_layout.base;
-		text.size = update->new_mod->core_layout.text_size;
-		ranges = &text;
-		nr_ranges = 1;
-	}
 	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_REVERSE);
 	if (!ret) {
 		ret = ksplice_switch(update, ranges, nr_ranges, false);
@@ -275,14 +267,10 @@ int ksplice_reverse(struct ksplice_update *update)
 	ksplice_redirect_remove(update);
 	update->stage = KSPLICE_STAGE_REVERSED;
 	ksplice_run_hooks(update, KSPLICE_HOOK_POST_REVERSE);
-	if (update->new->flags & KSPLICE_NEW_KEEP_MODULE) {
-		/* the kernel may still hold new code addresses */
-		update->kept = true;
+	if (ksplice_unpin_reversed(update))
 		pr_info("%s: reversed; %s stays loaded, used by the kernel\n",
 			update->id, module_name(update->new_mod));
-		return 0;
-	}
-	ksplice_unpin(update);
-	pr_info("%s: reversed\n", update->id);
+	else
+		pr_info("%s: reversed\n", update->id);
 	return 0;
 }

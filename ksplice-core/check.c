@@ -54,9 +54,16 @@ static bool ksplice_in_module(const struct module *mod, const void *p,
 	       bytes <= mod->core_layout.size - (start - base);
 }
 
-/* Is [p, p + size) inside mod's core text? */
-static bool ksplice_in_text(const struct module *mod, const void *p,
-			    unsigned long size)
+/**
+ * ksplice_in_text() - is [p, p + size) inside a module's core text?
+ * @mod: the module
+ * @p: start
+ * @size: bytes, at least one
+ *
+ * Return: whether the range is inside, without overflow.
+ */
+bool ksplice_in_text(const struct module *mod, const void *p,
+		     unsigned long size)
 {
 	unsigned long start = (unsigned long)p;
 	unsigned long base = (unsigned long)mod->core_layout.base;

@@ -134,7 +134,7 @@ struct ksplice_update {
 	unsigned int nr_replaced;
 	struct ksplice_range *ranges;	/* every REPLACED section */
 	unsigned int nr_ranges;
-	struct ksplice_range *new_ranges;	/* struct ksplice_new.code */
+	struct ksplice_range *new_ranges;	/* ksplice_new.code, or its text */
 	unsigned int nr_new_ranges;
 
 	/* a stage write is switching it (and may drop ksplice_mutex) */
@@ -174,6 +174,8 @@ void ksplice_free_funcs(struct ksplice_update *update);
 
 /* check.c */
 int ksplice_check_init(void);
+bool ksplice_in_text(const struct module *mod, const void *p,
+		     unsigned long size);
 int ksplice_check_header(const struct module *mod, const void *self,
 			 unsigned int format, const char *id,
 			 const char *release, const char *what);
@@ -275,6 +277,7 @@ bool ksplice_replacing(const struct ksplice_update *update,
 int ksplice_pin_init(void);
 int ksplice_pin(struct ksplice_update *update);
 void ksplice_unpin(struct ksplice_update *update);
+bool ksplice_unpin_reversed(struct ksplice_update *update);
 
 /* hooks.c */
 const char *ksplice_hooks_find(struct ksplice_update *update,

@@ -55,8 +55,6 @@ const char *ksplice_hooks_find(struct ksplice_update *update,
 {
 	const char *secstrings = (const char *)hdr +
 				 sechdrs[hdr->e_shstrndx].sh_offset;
-	unsigned long text = (unsigned long)mod->core_layout.base;
-	unsigned long text_end = text + mod->core_layout.text_size;
 	unsigned int i, j, k, n;
 	void **fns;
 
@@ -76,8 +74,7 @@ const char *ksplice_hooks_find(struct ksplice_update *update,
 		while (n && !fns[n - 1])
 			n--;	/* alignment padding */
 		for (j = 0; j < n; j++)
-			if ((unsigned long)fns[j] < text ||
-			    (unsigned long)fns[j] >= text_end)
+			if (!ksplice_in_text(mod, fns[j], 1))
 				return "a hook outside the module's text";
 		update->hooks[k] = fns;
 		update->nr_hooks[k] = n;

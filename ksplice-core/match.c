@@ -415,6 +415,7 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 	struct ksplice_helper *helper = m->ctx.helper;
 	struct ksplice_symbol *sym;
 	struct ksplice_name *n;
+	unsigned long addr;
 	unsigned int i;
 
 	for (i = 0; i < helper->nr_symbols; i++) {
@@ -422,8 +423,9 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 			continue;
 		sym = &helper->symbols[i];
 		n = m->ctx.sym_names[i];
-		if (ksplice_single_address(n)) {
-			sym->value = ksplice_single_address(n);
+		addr = ksplice_single_address(n);
+		if (addr) {
+			sym->value = addr;
 			m->ctx.bound[i] = true;
 			continue;
 		}

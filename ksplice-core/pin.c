@@ -92,3 +92,22 @@ void ksplice_unpin(struct ksplice_update *update)
 	kfree(use);
 	update->pin = NULL;
 }
+
+/**
+ * ksplice_unpin_reversed() - after a reversal, unpin unless it must stay
+ * @update: a just reversed update
+ *
+ * A module flagged KSPLICE_NEW_KEEP_MODULE stays pinned for good: the
+ * kernel may still hold addresses of its functions.
+ *
+ * Return: whether the module is kept.
+ */
+bool ksplice_unpin_reversed(struct ksplice_update *update)
+{
+	if (update->new->flags & KSPLICE_NEW_KEEP_MODULE) {
+		update->kept = true;
+		return true;
+	}
+	ksplice_unpin(update);
+	return false;
+}

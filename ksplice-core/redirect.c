@@ -106,30 +106,37 @@ static void notrace ksplice_ftrace_handler(unsigned long ip,
 		ftrace_instruction_pointer_set(fregs, target);
 }
 
-static int ksplice_guard_pre(struct kprobe *kp, struct pt_regs *regs)
+/*
+ * Send a probed call to r's target; 1: ip changed, do not single-step.
+ * Inlined into the probe handlers, which are not probeable themselves.
+ */
+static __always_inline int ksplice_send(struct ksplice_redirect *r,
+					struct pt_regs *regs,
+					atomic_long_t *count)
 {
-	struct ksplice_redirect *r = container_of(kp, struct ksplice_redirect,
-						  guard);
 	unsigned long target = READ_ONCE(r->target);
 
 	if (!target)
 		return 0;
-	atomic_long_inc(&r->caught);
+	if (count)
+		atomic_long_inc(count);
 	instruction_pointer_set(regs, target);
 	return 1;
+}
+
+static int ksplice_guard_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct ksplice_redirect *r = container_of(kp, struct ksplice_redirect,
+						  guard);
+
+	return ksplice_send(r, regs, &r->caught);
 }
 NOKPROBE_SYMBOL(ksplice_guard_pre);
 
 static int ksplice_kprobe_pre(struct kprobe *kp, struct pt_regs *regs)
 {
-	struct ksplice_redirect *r = container_of(kp, struct ksplice_redirect,
-						  kp);
-	unsigned long target = READ_ONCE(r->target);
-
-	if (!target)
-		return 0;
-	instruction_pointer_set(regs, target);
-	return 1;	/* ip changed: do not single-step */
+	return ksplice_send(container_of(kp, struct ksplice_redirect, kp),
+			    regs, NULL);
 }
 NOKPROBE_SYMBOL(ksplice_kprobe_pre);
 

@@ -99,16 +99,22 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 	update->funcs = kcalloc(kn->nr_patches, sizeof(*func), GFP_KERNEL);
 	update->ranges = kcalloc(helper->nr_sections, sizeof(*update->ranges),
 				 GFP_KERNEL);
-	update->new_ranges = kcalloc(kn->nr_code, sizeof(*update->new_ranges),
-				     GFP_KERNEL);
-	if (!update->funcs || !update->ranges ||
-	    (kn->nr_code && !update->new_ranges))
+	update->new_ranges = kcalloc(max(kn->nr_code, 1U),
+				     sizeof(*update->new_ranges), GFP_KERNEL);
+	if (!update->funcs || !update->ranges || !update->new_ranges)
 		return -ENOMEM;
 	for (i = 0; i < kn->nr_code; i++) {
 		update->new_ranges[i].start = (unsigned long)kn->code[i].start;
 		update->new_ranges[i].size = kn->code[i].size;
 	}
 	update->nr_new_ranges = kn->nr_code;
+	if (!kn->nr_code) {
+		/* No list of the new code: all the module's text. */
+		update->new_ranges[0].start =
+			(unsigned long)kn->owner->core_layout.base;
+		update->new_ranges[0].size = kn->owner->core_layout.text_size;
+		update->nr_new_ranges = 1;
+	}
 	for (i = 0; i < kn->nr_patches; i++) {
 		func = &update->funcs[i];
 		sec = &helper->sections[kn->patches[i].section];

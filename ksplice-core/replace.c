@@ -130,7 +130,7 @@ static int ksplice_replace_ranges(struct ksplice_update *update,
 	unsigned int i, nr = update->nr_ranges;
 
 	for (i = 0; i < update->nr_replaced; i++)
-		nr += max(update->replaced[i]->nr_new_ranges, 1U);
+		nr += update->replaced[i]->nr_new_ranges;
 	ranges = kcalloc(nr, sizeof(*ranges), GFP_KERNEL);
 	if (!ranges) {
 		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
@@ -141,15 +141,9 @@ static int ksplice_replace_ranges(struct ksplice_update *update,
 	nr = update->nr_ranges;
 	for (i = 0; i < update->nr_replaced; i++) {
 		r = update->replaced[i];
-		if (r->nr_new_ranges) {
-			memcpy(ranges + nr, r->new_ranges,
-			       r->nr_new_ranges * sizeof(*ranges));
-			nr += r->nr_new_ranges;
-			continue;
-		}
-		ranges[nr].start = (unsigned long)r->new_mod->core_layout.base;
-		ranges[nr].size = r->new_mod->core_layout.text_size;
-		nr++;
+		memcpy(ranges + nr, r->new_ranges,
+		       r->nr_new_ranges * sizeof(*ranges));
+		nr += r->nr_new_ranges;
 	}
 	*out = ranges;
 	*nr_out = nr;
@@ -233,10 +227,7 @@ void ksplice_replace_finish(struct ksplice_update *update)
 		ksplice_redirect_remove(r);
 		r->stage = KSPLICE_STAGE_REVERSED;
 		r->busy = false;
-		if (r->new->flags & KSPLICE_NEW_KEEP_MODULE)
-			r->kept = true;
-		else
-			ksplice_unpin(r);
+		ksplice_unpin_reversed(r);
 		pr_info("%s: replaced by %s\n", r->id, update->id);
 	}
 	kfree(update->replaced);
