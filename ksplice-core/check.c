@@ -149,26 +149,54 @@ int ksplice_check_header(const struct module *mod, const void *self,
 	return 0;
 }
 
+/*
+ * A relocation record of a field inside size bytes, after *end (the end
+ * of the previous field), which it advances.
+ */
 static bool ksplice_valid_reloc(const struct module *mod,
 				const struct ksplice_helper *helper,
-				const struct ksplice_section *sec,
+				unsigned long size,
 				const struct ksplice_reloc *r,
 				unsigned long *end)
 {
-	unsigned int size = ksplice_reloc_field_size(r->type);
+	unsigned int fsize = ksplice_reloc_field_size(r->type);
 
-	if (!size || r->place < *end || !ksplice_fits(r->place, size, sec->size))
+	if (!fsize || r->place < *end || !ksplice_fits(r->place, fsize, size))
 		return false;
 	if (r->symbol != KSPLICE_NO_SYMBOL && r->symbol >= helper->nr_symbols)
 		return false;
 	if (r->content_len > KSPLICE_CONTENT_MAX ||
 	    !ksplice_in_module(mod, r->content, r->content_len, 1))
 		return false;
-	*end = r->place + size;
+	*end = r->place + fsize;
+	return true;
+}
+
+/* An alternative's replacement: its bytes and relocation fields. */
+static bool ksplice_valid_repl(const struct module *mod,
+			       const struct ksplice_helper *helper,
+			       const struct ksplice_rewrite *rw)
+{
+	unsigned long end = 0;
+	unsigned int i;
+
+	if (rw->repl_len > KSPLICE_REPL_MAX ||
+	    !ksplice_in_module(mod, rw->repl, rw->repl_len, 1) ||
+	    !ksplice_in_module(mod, rw->repl_relocs, rw->nr_repl_relocs,
+			       sizeof(*rw->repl_relocs)))
+		return false;
+	if (rw->nr_repl_relocs && rw->kind != KSPLICE_RW_ALTERNATIVE)
+		return false;
+	for (i = 0; i < rw->nr_repl_relocs; i++)
+		if (rw->repl_relocs[i].content_len ||
+		    !ksplice_valid_reloc(mod, helper, rw->repl_len,
+					 &rw->repl_relocs[i], &end))
+			return false;
 	return true;
 }
 
 static bool ksplice_valid_rewrite(const struct module *mod,
+				  const struct ksplice_helper *helper,
 				  const struct ksplice_section *sec,
 				  const struct ksplice_rewrite *rw,
 				  const struct ksplice_rewrite *prev)
@@ -182,8 +210,10 @@ static bool ksplice_valid_rewrite(const struct module *mod,
 	    ((rw->flags & KSPLICE_RWF_TARGET) &&
 	     (rw->kind != KSPLICE_RW_JUMP_LABEL || rw->target > sec->size)))
 		return false;
-	return rw->repl_len <= KSPLICE_REPL_MAX &&
-	       ksplice_in_module(mod, rw->repl, rw->repl_len, 1);
+	if (rw->kind == KSPLICE_RW_PARAVIRT &&
+	    rw->target >= ksplice_pv_slots())
+		return false;
+	return ksplice_valid_repl(mod, helper, rw);
 }
 
 /* Return: NULL, or what is wrong with the section. */
@@ -207,11 +237,11 @@ static const char *ksplice_section_problem(const struct module *mod,
 			       sizeof(*sec->rewrites)))
 		return "tables";
 	for (i = 0; i < sec->nr_relocs; i++)
-		if (!ksplice_valid_reloc(mod, helper, sec, &sec->relocs[i],
-					 &end))
+		if (!ksplice_valid_reloc(mod, helper, sec->size,
+					 &sec->relocs[i], &end))
 			return "relocation";
 	for (i = 0; i < sec->nr_rewrites; i++)
-		if (!ksplice_valid_rewrite(mod, sec, &sec->rewrites[i],
+		if (!ksplice_valid_rewrite(mod, helper, sec, &sec->rewrites[i],
 					   i ? &sec->rewrites[i - 1] : NULL))
 			return "rewrite window";
 	return NULL;

@@ -237,6 +237,7 @@ void ksplice_rollback_to(struct ksplice_match_ctx *ctx, unsigned int mark);
 bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
 			 const struct ksplice_reloc *r);
 int ksplice_rewrite_init(void);
+unsigned long ksplice_pv_slots(void);
 bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 			   const struct ksplice_rewrite *rw);
 bool ksplice_check_range(struct ksplice_match_ctx *ctx, unsigned int start,

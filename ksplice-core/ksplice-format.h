@@ -163,7 +163,7 @@
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
 
-#define KSPLICE_FORMAT_VERSION	2
+#define KSPLICE_FORMAT_VERSION	3
 
 /* The update id rule (see THE ARCHIVE). */
 #define KSPLICE_ID_MAX		32
@@ -318,10 +318,26 @@ struct ksplice_rewrite {
 	unsigned int len;
 	unsigned int kind;		/* KSPLICE_RW_* */
 	unsigned int repl_len;		/* KSPLICE_RW_ALTERNATIVE: length */
-	const unsigned char *repl;	/* ... and bytes of the replacement */
+	const unsigned char *repl;	/* ... bytes of the replacement */
+	const struct ksplice_reloc *repl_relocs; /* ... and its fields */
+	unsigned int nr_repl_relocs;
 	unsigned int flags;		/* KSPLICE_RWF_* */
-	unsigned long target;		/* KSPLICE_RWF_TARGET: see there */
+	unsigned long target;		/* KSPLICE_RWF_TARGET, PARAVIRT */
 };
+
+/*
+ * KSPLICE_RW_ALTERNATIVE: repl holds the replacement with its relocation
+ * fields zeroed; repl_relocs (place: offset in the replacement, sorted)
+ * name what they refer to.  apply_alternatives() keeps the target of a
+ * 5-byte call or jmp that is the whole replacement (the jmp may become
+ * jmp.d8 + NOPs); it copies other fields as they are, so only absolute
+ * ones can be checked and a PC-relative field elsewhere is not accepted.
+ *
+ * KSPLICE_RW_PARAVIRT: target is the site's type, the index of its slot
+ * in pv_ops.  apply_paravirt() writes there a call to the slot's
+ * function (paravirt_BUG for an empty slot), or nothing for
+ * _paravirt_nop, then NOPs.
+ */
 
 /*
  * KSPLICE_RW_JUMP_LABEL: the jump the kernel writes there goes to offset
@@ -342,7 +358,7 @@ struct ksplice_rewrite {
 #define KSPLICE_RW_RETPOLINE	3
 /* .altinstructions: the original bytes, or the replacement + NOP padding */
 #define KSPLICE_RW_ALTERNATIVE	4
-/* .parainstructions: a call through pv_ops, or its patched form */
+/* .parainstructions: a call through pv_ops, or its patched form (above) */
 #define KSPLICE_RW_PARAVIRT	5
 /* __jump_table: a 2- or 5-byte NOP or jmp */
 #define KSPLICE_RW_JUMP_LABEL	6

@@ -28,8 +28,35 @@
 static unsigned long ksplice_ret_thunk;
 static unsigned long *ksplice_ret_thunk_choice;
 
+/*
+ * pv_ops and its number of slots (none without CONFIG_PARAVIRT), and the
+ * functions apply_paravirt() treats apart.
+ */
+static unsigned long *ksplice_pv_ops;
+static unsigned long ksplice_nr_pv_slots;
+static unsigned long ksplice_pv_nop;
+static unsigned long ksplice_pv_bug;
+
+static int ksplice_paravirt_init(void)
+{
+	unsigned long size;
+
+	ksplice_pv_ops = (unsigned long *)ksplice_lookup_name("pv_ops");
+	if (!ksplice_pv_ops)
+		return 0;
+	ksplice_pv_nop = ksplice_lookup_name("_paravirt_nop");
+	ksplice_pv_bug = ksplice_lookup_name("paravirt_BUG");
+	if (!ksplice_symbol_size((unsigned long)ksplice_pv_ops, &size) ||
+	    !ksplice_pv_nop || !ksplice_pv_bug) {
+		pr_err("cannot find pv_ops, _paravirt_nop or paravirt_BUG\n");
+		return -ENOENT;
+	}
+	ksplice_nr_pv_slots = size / sizeof(*ksplice_pv_ops);
+	return 0;
+}
+
 /**
- * ksplice_rewrite_init() - find the return thunks
+ * ksplice_rewrite_init() - find the return thunks and paravirt ops
  *
  * Return: 0, or -ENOENT.
  */
@@ -42,7 +69,17 @@ int ksplice_rewrite_init(void)
 		pr_err("cannot find the return thunks\n");
 		return -ENOENT;
 	}
-	return 0;
+	return ksplice_paravirt_init();
+}
+
+/**
+ * ksplice_pv_slots() - the number of slots of the kernel's pv_ops
+ *
+ * Return: it, 0 for a kernel without paravirt patching.
+ */
+unsigned long ksplice_pv_slots(void)
+{
+	return ksplice_nr_pv_slots;
 }
 
 /* Where the rel32 branch of len bytes at offset off of the candidate goes */
@@ -198,29 +235,84 @@ static bool ksplice_retpoline_ok(const u8 *orig, const u8 *w,
 	return ksplice_is_padding(w + i, len - i);
 }
 
+static bool ksplice_reloc_pcrel(unsigned int type)
+{
+	return type == KSPLICE_R_PC32 || type == KSPLICE_R_PLT32 ||
+	       type == KSPLICE_R_PC64;
+}
+
 /*
- * An alternative's replacement as apply_alternatives() copies it: a call
- * of 5 bytes and jumps get their displacement recomputed (a jmp may be
- * shortened to jmp.d8), so only their opcode is compared.  Returns the
- * length the replacement takes in the window, or -1.
+ * A replacement that is one 5-byte call or jmp: apply_alternatives()
+ * aims it from the window at the same target (a jmp maybe as jmp.d8,
+ * then NOPs).  Returns its length in the window, or -1.
  */
-static int ksplice_alt_replacement(const struct ksplice_rewrite *rw,
+static int ksplice_repl_branch(struct ksplice_match_ctx *ctx,
+			       const struct ksplice_rewrite *rw, const u8 *w)
+{
+	const struct ksplice_reloc *r = rw->repl_relocs;
+	unsigned long dest;
+	int n;
+
+	if (rw->nr_repl_relocs != 1 || r->place != 1 ||
+	    (r->type != KSPLICE_R_PC32 && r->type != KSPLICE_R_PLT32))
+		return -1;
+	if (w[0] == OP_JMP8 && rw->repl[0] == OP_JMP32) {
+		n = 2;
+		dest = ctx->addr + rw->offset + 2 + (long)(s8)w[1];
+	} else if (w[0] == rw->repl[0]) {
+		n = 5;
+		dest = ksplice_branch_dest(ctx, rw->offset, 5);
+	} else {
+		return -1;
+	}
+	/* the field held S + A - P: the branch went to S + A + 4 */
+	return ksplice_check_symbol(ctx, r->symbol, dest - r->addend - 4) ?
+	       n : -1;
+}
+
+/*
+ * A replacement copied as it is: its bytes outside relocation fields,
+ * and absolute fields decoding to their symbols.
+ */
+static bool ksplice_repl_copied(struct ksplice_match_ctx *ctx,
+				const struct ksplice_rewrite *rw, const u8 *w)
+{
+	const struct ksplice_reloc *r;
+	unsigned int i, off = 0, end;
+	unsigned long target;
+
+	for (i = 0; i <= rw->nr_repl_relocs; i++) {
+		r = i < rw->nr_repl_relocs ? &rw->repl_relocs[i] : NULL;
+		end = r ? r->place : rw->repl_len;
+		if (memcmp(w + off, rw->repl + off, end - off))
+			return false;
+		if (!r)
+			break;
+		if (ksplice_reloc_pcrel(r->type) ||
+		    !ksplice_reloc_decode(r->type, w + r->place, 0, r->addend,
+					  &target) ||
+		    !ksplice_check_symbol(ctx, r->symbol, target))
+			return false;
+		off = r->place + ksplice_reloc_field_size(r->type);
+	}
+	return true;
+}
+
+/*
+ * An alternative's replacement as apply_alternatives() writes it.
+ * Returns the length it takes in the window, or -1.
+ */
+static int ksplice_alt_replacement(struct ksplice_match_ctx *ctx,
+				   const struct ksplice_rewrite *rw,
 				   const u8 *w)
 {
 	unsigned int rl = rw->repl_len;
 
 	if (rl > rw->len || (rl && !rw->repl))
 		return -1;
-	if (rl == 5 && rw->repl[0] == OP_CALL)
-		return w[0] == OP_CALL ? 5 : -1;
-	if (rl && (rw->repl[0] == OP_JMP32 || rw->repl[0] == OP_JMP8)) {
-		if (w[0] == OP_JMP8)
-			return 2;
-		if (w[0] == OP_JMP32 && rw->len >= 5)
-			return 5;
-		return -1;
-	}
-	return memcmp(w, rw->repl, rl) ? -1 : rl;
+	if (rl == 5 && (rw->repl[0] == OP_CALL || rw->repl[0] == OP_JMP32))
+		return ksplice_repl_branch(ctx, rw, w);
+	return ksplice_repl_copied(ctx, rw, w) ? rl : -1;
 }
 
 static bool ksplice_alternative_ok(struct ksplice_match_ctx *ctx,
@@ -231,9 +323,10 @@ static bool ksplice_alternative_ok(struct ksplice_match_ctx *ctx,
 	int rl;
 	long bad;
 
-	rl = ksplice_alt_replacement(rw, w);
+	rl = ksplice_alt_replacement(ctx, rw, w);
 	if (rl >= 0 && ksplice_is_padding(w + rl, rw->len - rl))
 		return true;
+	ksplice_rollback_to(ctx, mark);
 
 	/* Not patched, but optimize_nops() rewrote the 0x90 padding. */
 	while (olen && orig[olen - 1] == OP_NOP1)
@@ -244,6 +337,29 @@ static bool ksplice_alternative_ok(struct ksplice_match_ctx *ctx,
 		return true;
 	ksplice_rollback_to(ctx, mark);
 	return false;
+}
+
+/*
+ * .parainstructions: what apply_paravirt() wrote for the function now in
+ * the site's pv_ops slot: a call to it (to paravirt_BUG for an empty
+ * slot) then NOPs, or only NOPs for _paravirt_nop.  A slot changed after
+ * the site was patched no longer matches: the candidate is refused.
+ */
+static bool ksplice_paravirt_ok(const struct ksplice_match_ctx *ctx,
+				const struct ksplice_rewrite *rw, const u8 *w)
+{
+	unsigned long fn;
+
+	if (rw->target >= ksplice_nr_pv_slots || rw->len < 5)
+		return false;
+	fn = READ_ONCE(ksplice_pv_ops[rw->target]);
+	if (fn == ksplice_pv_nop)
+		return ksplice_is_padding(w, rw->len);
+	if (!fn)
+		fn = ksplice_pv_bug;
+	return w[0] == OP_CALL &&
+	       ksplice_branch_dest(ctx, rw->offset, 5) == fn &&
+	       ksplice_is_padding(w + 5, rw->len - 5);
 }
 
 /*
@@ -308,13 +424,7 @@ bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 	case KSPLICE_RW_ALTERNATIVE:
 		return ksplice_alternative_ok(ctx, rw, orig, w);
 	case KSPLICE_RW_PARAVIRT:
-		/*
-		 * paravirt patching has too many forms to list (an indirect
-		 * call through pv_ops, a direct call, inlined native
-		 * instructions, NOPs): any bytes in the window are accepted.
-		 * The code around the window still has to match.
-		 */
-		return true;
+		return ksplice_paravirt_ok(ctx, rw, w);
 	case KSPLICE_RW_JUMP_LABEL:
 		return ksplice_jump_label_ok(ctx, rw, w);
 	case KSPLICE_RW_STATIC_CALL:

@@ -105,6 +105,28 @@ static void put_content_fields(FILE *f, const struct unit *u,
 		u->helper_idx, i, len, off);
 }
 
+/* One relocation record: place, symbol, addend, type. */
+static void put_reloc(FILE *f, const struct plan *plan, struct objpair *op,
+		      const struct krel *r, unsigned long place)
+{
+	unsigned int sym = KSPLICE_NO_SYMBOL;
+	long addend = r->addend;
+	struct target t;
+
+	target_resolve(r, true, &t);
+	if (t.sym) {
+		sym = plan_helper_symbol(plan, op, t.sym);
+		addend = t.addend;
+	}
+	fprintf(f, "\t{ .place = 0x%lx, .addend = %ld, .symbol = ", place,
+		addend);
+	if (sym == KSPLICE_NO_SYMBOL)
+		fputs("KSPLICE_NO_SYMBOL", f);
+	else
+		fprintf(f, "%u", sym);
+	fprintf(f, ", .type = %s", ksplice_rel_macro(r->type));
+}
+
 static size_t emit_relocs(FILE *f, const struct plan *plan,
 			  struct objpair *op, struct unit *u)
 {
@@ -118,22 +140,8 @@ static size_t emit_relocs(FILE *f, const struct plan *plan,
 		u->helper_idx);
 	for (i = 0; i < n; i++) {
 		const struct krel *r = &u->sec->rels[first + i];
-		struct target t;
-		unsigned int sym = KSPLICE_NO_SYMBOL;
-		long addend = r->addend;
 
-		target_resolve(r, true, &t);
-		if (t.sym) {
-			sym = plan_helper_symbol(plan, op, t.sym);
-			addend = t.addend;
-		}
-		fprintf(f, "\t{ .place = 0x%lx, .addend = %ld, .symbol = ",
-			r->off - u->start, addend);
-		if (sym == KSPLICE_NO_SYMBOL)
-			fputs("KSPLICE_NO_SYMBOL", f);
-		else
-			fprintf(f, "%u", sym);
-		fprintf(f, ", .type = %s", ksplice_rel_macro(r->type));
+		put_reloc(f, plan, op, r, r->off - u->start);
 		put_content_fields(f, u, r, i);
 		fputs(" },\n", f);
 	}
@@ -141,41 +149,72 @@ static size_t emit_relocs(FILE *f, const struct plan *plan,
 	return n;
 }
 
-static size_t emit_rewrites(FILE *f, struct objpair *op, struct unit *u)
+/* The bytes and relocations of alternative replacement i of unit u. */
+static void emit_repl(FILE *f, const struct plan *plan, struct objpair *op,
+		      const struct unit *u, const struct rewrite *w, size_t i)
+{
+	size_t first, n, k;
+
+	fprintf(f, "static const unsigned char repl_%d_%zu[] = {\n",
+		u->helper_idx, i);
+	if (w->repl_len)
+		put_bytes(f, w->repl, w->repl_len);
+	else
+		fputs("\t0\n", f);
+	fputs("};\n\n", f);
+	n = rewrite_repl_rels(w, &first);
+	if (!n)
+		return;
+	fprintf(f, "static const struct ksplice_reloc repl_relocs_%d_%zu[] = {\n",
+		u->helper_idx, i);
+	for (k = first; k < first + n; k++) {
+		const struct krel *r = &w->repl_sec->rels[k];
+
+		put_reloc(f, plan, op, r, r->off - w->repl_off);
+		fputs(" },\n", f);
+	}
+	fputs("};\n\n", f);
+}
+
+static void put_rewrite(FILE *f, const struct unit *u,
+			const struct rewrite *w, size_t i)
+{
+	size_t first, n;
+
+	fprintf(f, "\t{ .offset = 0x%x, .len = %u, .kind = %u",
+		w->offset, w->len, w->kind);
+	if (w->repl)
+		fprintf(f, ", .repl_len = %u, .repl = repl_%d_%zu",
+			w->repl_len, u->helper_idx, i);
+	n = rewrite_repl_rels(w, &first);
+	if (n)
+		fprintf(f, ",\n\t  .repl_relocs = repl_relocs_%d_%zu, .nr_repl_relocs = %zu",
+			u->helper_idx, i, n);
+	if (w->has_target)
+		fprintf(f, ", .flags = KSPLICE_RWF_TARGET, .target = 0x%lx",
+			w->target);
+	else if (w->kind == KSPLICE_RW_PARAVIRT)
+		fprintf(f, ", .target = %lu", w->target);
+	fputs(" },\n", f);
+}
+
+static size_t emit_rewrites(FILE *f, const struct plan *plan,
+			    struct objpair *op, struct unit *u)
 {
 	struct rewrite *rw;
 	size_t n = rewrites_for(op->hobj, u, &rw), i;
 
-	for (i = 0; i < n; i++) {
-		if (!rw[i].repl)
-			continue;
-		fprintf(f, "static const unsigned char repl_%d_%zu[] = {\n",
-			u->helper_idx, i);
-		if (rw[i].repl_len)
-			put_bytes(f, rw[i].repl, rw[i].repl_len);
-		else
-			fputs("\t0\n", f);
-		fputs("};\n\n", f);
-	}
+	for (i = 0; i < n; i++)
+		if (rw[i].repl)
+			emit_repl(f, plan, op, u, &rw[i], i);
 	if (n) {
 		fprintf(f, "static const struct ksplice_rewrite rewrites_%d[] = {\n",
 			u->helper_idx);
-		for (i = 0; i < n; i++) {
-			fprintf(f, "\t{ .offset = 0x%x, .len = %u, .kind = %u",
-				rw[i].offset, rw[i].len, rw[i].kind);
-			if (rw[i].repl)
-				fprintf(f, ", .repl_len = %u, .repl = repl_%d_%zu",
-					rw[i].repl_len, u->helper_idx, i);
-			if (rw[i].has_target)
-				fprintf(f, ", .flags = KSPLICE_RWF_TARGET, .target = 0x%lx",
-					rw[i].target);
-			fputs(" },\n", f);
-		}
+		for (i = 0; i < n; i++)
+			put_rewrite(f, u, &rw[i], i);
 		fputs("};\n\n", f);
 	}
-	for (i = 0; i < n; i++)
-		free(rw[i].repl);
-	free(rw);
+	rewrites_free(rw, n);
 	return n;
 }
 
@@ -256,7 +295,7 @@ void emit_helper(const struct update_info *up, FILE *f)
 				continue;
 			emit_code(body, op, u);
 			nrel[u->helper_idx] = emit_relocs(body, plan, op, u);
-			nrw[u->helper_idx] = emit_rewrites(body, op, u);
+			nrw[u->helper_idx] = emit_rewrites(body, plan, op, u);
 			j++;
 		}
 	}

@@ -311,6 +311,25 @@ static void check_helper_complete(struct plan *plan, struct objpair *op)
 	}
 }
 
+/* The symbols the relocations of u's alternative replacements name. */
+static void plan_repl_symbols(struct plan *plan, struct objpair *op,
+			      struct unit *u)
+{
+	struct rewrite *rw;
+	size_t n = rewrites_for(op->hobj, u, &rw), i, first, nr, k;
+	struct target t;
+
+	for (i = 0; i < n; i++) {
+		nr = rewrite_repl_rels(&rw[i], &first);
+		for (k = first; k < first + nr; k++) {
+			target_resolve(&rw[i].repl_sec->rels[k], true, &t);
+			if (t.sym)
+				hsym_add(plan, op, t.sym, false);
+		}
+	}
+	rewrites_free(rw, n);
+}
+
 static void plan_helper(struct plan *plan)
 {
 	size_t i, k, first, n, r;
@@ -334,6 +353,7 @@ static void plan_helper(struct plan *plan)
 				if (t.sym)
 					hsym_add(plan, op, t.sym, false);
 			}
+			plan_repl_symbols(plan, op, u);
 		}
 		check_helper_complete(plan, op);
 	}

@@ -174,20 +174,31 @@ bool alt_replacement(const struct ksec *alt, size_t i, struct ksec **sec,
 	       rel_place(&alt->rels[first], sec, off);
 }
 
-static unsigned char *alt_repl(struct kobj *obj, const struct ksec *alt,
-			       size_t i, unsigned int len)
+/* The replacement of .altinstructions entry i, for window w. */
+static void alt_repl(struct kobj *obj, const struct ksec *alt, size_t i,
+		     struct rewrite *w)
 {
+	unsigned int len = w->repl_len;
 	struct ksec *rs;
 	unsigned long roff;
-	unsigned char *repl;
 
 	if (!alt_replacement(alt, i, &rs, &roff) || roff + len > rs->size)
 		fatal(EXIT_ERROR, "%s: .altinstructions entry %zu: bad replacement",
 		      obj->path, i);
-	repl = xmalloc(len ? len : 1);
-	memcpy(repl, rs->data + roff, len);
-	fill_fields(rs, roff, len, repl, 0);
-	return repl;
+	w->repl = xmalloc(len ? len : 1);
+	memcpy(w->repl, rs->data + roff, len);
+	fill_fields(rs, roff, len, w->repl, 0);
+	w->repl_sec = rs;
+	w->repl_off = roff;
+}
+
+size_t rewrite_repl_rels(const struct rewrite *w, size_t *first)
+{
+	*first = 0;
+	if (!w->repl_sec || !w->repl_len)
+		return 0;
+	return rels_in(w->repl_sec, w->repl_off, w->repl_off + w->repl_len,
+		       first);
 }
 
 static void table_rewrites(struct kobj *obj, struct unit *u,
@@ -223,11 +234,11 @@ static void table_rewrites(struct kobj *obj, struct unit *u,
 			rw_add(l, off, 1, KSPLICE_RW_LOCK);
 		} else if (!strcmp(name, ".parainstructions")) {
 			rw_add(l, off, e[PARA_LEN], KSPLICE_RW_PARAVIRT);
+			l->v[l->n - 1].target = e[PARA_TYPE];
 		} else if (!strcmp(name, ".altinstructions")) {
 			rw_add(l, off, e[ALT_INSTRLEN], KSPLICE_RW_ALTERNATIVE);
 			l->v[l->n - 1].repl_len = e[ALT_REPLLEN];
-			l->v[l->n - 1].repl = alt_repl(obj, sec, i,
-							    e[ALT_REPLLEN]);
+			alt_repl(obj, sec, i, &l->v[l->n - 1]);
 		}
 	}
 }
@@ -300,4 +311,13 @@ size_t rewrites_for(struct kobj *obj, struct unit *u, struct rewrite **out)
 	merge_rewrites(&l, u->size);
 	*out = l.v;
 	return l.n;
+}
+
+void rewrites_free(struct rewrite *rw, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(rw[i].repl);
+	free(rw);
 }

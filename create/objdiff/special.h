@@ -26,6 +26,7 @@
 #define ALT_REPLLEN		11	/* u8: length of the replacement */
 /* struct paravirt_patch_site: instr (pointer), type, len */
 #define PARA_SIZE		16
+#define PARA_TYPE		8	/* u8: index of its slot in pv_ops */
 #define PARA_LEN		9	/* u8: length of the site */
 /* struct bug_entry (CONFIG_DEBUG_BUGVERBOSE): addr, file, line, flags */
 #define BUG_ENTRY_SIZE		12
@@ -75,13 +76,20 @@ struct rewrite {
 	unsigned int offset;
 	unsigned int len;
 	unsigned int kind;
-	unsigned int repl_len;
-	unsigned char *repl;
+	unsigned int repl_len;		/* alternative: its replacement */
+	unsigned char *repl;		/* ... relocation fields zeroed */
+	const struct ksec *repl_sec;	/* ... where it is */
+	unsigned long repl_off;
 	bool has_target;		/* jump label: target in the unit */
-	unsigned long target;		/* ... its offset in the unit */
+	unsigned long target;		/* ... its offset in the unit;
+					 * paravirt: the site's type */
 };
 
 /* The rewrites of unit u of obj, sorted, overlaps merged. */
 size_t rewrites_for(struct kobj *obj, struct unit *u, struct rewrite **out);
+void rewrites_free(struct rewrite *rw, size_t n);
+
+/* The relocations of an alternative's replacement: count, first index. */
+size_t rewrite_repl_rels(const struct rewrite *w, size_t *first);
 
 #endif /* OBJDIFF_SPECIAL_H */

@@ -4,7 +4,8 @@
 # table, an offset whose sum wraps around, an unknown rewrite kind, a
 # wrong owner or format: each is refused naming the record, with no
 # update left registered and no oops (tests/modules/badhelper).  Pre code
-# that is only the beginning of the running function does not match it.
+# that is only the beginning of the running function does not match it,
+# nor does a paravirt window the kernel patched for another pv_ops slot.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
@@ -31,6 +32,8 @@ refused place "helper badin: section 0 is malformed: relocation"
 refused content "helper badin: section 0 is malformed: relocation"
 refused window "helper badin: section 0 is malformed: rewrite window"
 refused kind "helper badin: section 0 is malformed: rewrite window"
+refused replreloc "helper badin: section 0 is malformed: rewrite window"
+refused pvslot "helper badin: section 0 is malformed: rewrite window"
 refused name "helper badin: section 0 is malformed: name or object"
 refused count "helper badin: tables outside the module"
 refused owner "helper: its owner is not the module that holds it"
@@ -46,6 +49,21 @@ grep -q "^int_sqrt (badin.o): no match; best candidate [0-9a-f]* differs at +0x1
 rmmod badhelper || fail "cannot unload the helper"
 insmod $ko bad=whole || fail "the helper with the whole int_sqrt was refused"
 [ "\$(cat \$U/abort_cause)" = none ] || fail "the whole int_sqrt did not match: \$(cat \$U/abort_detail)"
+rmmod badhelper || fail "cannot unload the helper"
+
+step "a paravirt window accepts the call to its own slot's function only"
+dmesg -c >/dev/null
+insmod $ko bad=pvright || fail "the helper with __flush_tlb_all was refused"
+off=\$(dmesg | sed -n 's/.*badhelper: paravirt call at __flush_tlb_all+//p')
+echo "paravirt call at +\$off"
+[ "\$(cat \$U/abort_cause)" = none ] ||
+	fail "__flush_tlb_all with its own slot did not match: \$(cat \$U/abort_detail)"
+rmmod badhelper || fail "cannot unload the helper"
+insmod $ko bad=pvwrong || fail "the helper with __flush_tlb_all was refused"
+cat \$U/abort_detail
+[ "\$(cat \$U/abort_cause)" = no_match ] || fail "a call to another slot's function matched"
+grep -q "^__flush_tlb_all (badin.o): no match; best candidate [0-9a-f]* differs at +\$off\$" \$U/abort_detail ||
+	fail "the mismatch is not reported at the paravirt window"
 rmmod badhelper || fail "cannot unload the helper"
 
 step "a well-formed helper registers"
