@@ -15,23 +15,48 @@ CORE_MODULE := ksplice-core/ksplice.ko
 # Build only the parts whose Makefile exists.
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard create/Makefile ksplice-core/Makefile))
 
-.PHONY: all deps demo check clean install help $(SUBDIRS)
+.PHONY: all deps deps-check demo check clean install help $(SUBDIRS)
 
 all: $(SUBDIRS)
 
-$(SUBDIRS):
+# The kernel the test bed uses for demo and check (make deps KERNEL=...).
+ifneq ($(KERNEL),)
+export KSPLICE_KERNEL := $(KERNEL)
+endif
+
+create:
 	$(MAKE) -C $@
 
+# The core is built for the test bed's kernel (KERNEL=, else the default
+# one) once that is set up, else for the running kernel; KDIR=<build dir>
+# overrides.
+ksplice-core:
+	@kdir='$(KDIR)'; \
+	if [ -z "$$kdir" ]; then \
+		cfg=$$(scripts/ksplice-testbed env 2>/dev/null | \
+		       sed -n 's/^KSPLICE_CONFIG_DIR=//p'); \
+		[ -z "$$cfg" ] || eval "kdir=$$cfg/build"; \
+	fi; \
+	echo "$(MAKE) -C $@ $${kdir:+KDIR=$$kdir}"; \
+	$(MAKE) -C $@ $${kdir:+KDIR="$$kdir"}
+
+# KERNEL=<abi>-<flavour> sets up that kernel (default: the newest
+# cloud-amd64 one); check also sets up the second test kernel.
+SECOND_KERNEL := 6.1.0-47-amd64
+
 deps:
-	scripts/ksplice-setup
+	scripts/ksplice-setup $(KERNEL)
+
+deps-check: deps
+	scripts/ksplice-setup $(SECOND_KERNEL)
 
 # The main job: set up, build, make an update and apply it live in the VM.
 demo: deps all
 	scripts/ksplice-demo $(PATCH)
 
 # Everything the tests need is installed first (quick when already done).
-check: deps all
-	tests/run $(TESTS)
+check: deps-check all
+	KSPLICE_SECOND_KERNEL=$(SECOND_KERNEL) tests/run $(TESTS)
 
 clean:
 	@set -e; for d in $(SUBDIRS); do $(MAKE) -C $$d clean; done

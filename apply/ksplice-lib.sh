@@ -179,6 +179,8 @@ ks_cause_text()
 		why="of an unexpected error" ;;
 	on_top)
 		why="another update is applied on top of it: take that one out first" ;;
+	not_loaded)
+		why="a module it changes is not loaded: load that module first" ;;
 	*)
 		printf 'Ksplice has aborted the %s (abort cause "%s").\n' "$2" "$1"
 		return ;;

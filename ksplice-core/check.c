@@ -86,6 +86,13 @@ static bool ksplice_valid_string(const struct module *mod, const char *s)
 	return strnlen(s, left) < left;
 }
 
+/* A module name (a target) in mod: a string of MODULE_NAME_LEN at most. */
+static bool ksplice_valid_target(const struct module *mod, const char *s)
+{
+	return ksplice_valid_string(mod, s) && *s &&
+	       strlen(s) < MODULE_NAME_LEN;
+}
+
 /* Does [off, off + len) fit in size bytes? */
 static bool ksplice_fits(unsigned long off, unsigned long len,
 			 unsigned long size)
@@ -227,6 +234,8 @@ static const char *ksplice_section_problem(const struct module *mod,
 	if (!ksplice_valid_string(mod, sec->name) ||
 	    !ksplice_valid_string(mod, sec->object))
 		return "name or object";
+	if (sec->target && !ksplice_valid_target(mod, sec->target))
+		return "target module";
 	if (sec->symbol >= helper->nr_symbols)
 		return "symbol index";
 	if (!ksplice_in_module(mod, sec->code, sec->size, 1))
@@ -275,7 +284,8 @@ int ksplice_check_helper(const struct ksplice_helper *helper)
 	for (i = 0; i < helper->nr_symbols; i++) {
 		sym = &helper->symbols[i];
 		if (!ksplice_valid_string(mod, sym->name) ||
-		    (sym->object && !ksplice_valid_string(mod, sym->object))) {
+		    (sym->object && !ksplice_valid_string(mod, sym->object)) ||
+		    (sym->target && !ksplice_valid_target(mod, sym->target))) {
 			pr_err("helper %s: symbol %u is malformed\n",
 			       helper->id, i);
 			return -EINVAL;

@@ -202,7 +202,10 @@ struct ksplice_names {
 int ksplice_kallsyms_init(void);
 unsigned long ksplice_lookup_name(const char *name);
 int ksplice_names_add(struct ksplice_names *names, const char *name);
+void ksplice_names_sort(struct ksplice_names *names);
 int ksplice_names_collect(struct ksplice_names *names);
+int ksplice_module_symbols(int (*fn)(void *, const char *, struct module *,
+				     unsigned long), void *data);
 struct ksplice_name *ksplice_names_find(struct ksplice_names *names,
 					const char *name);
 int ksplice_name_append(struct ksplice_name *n, unsigned long addr);
@@ -214,6 +217,33 @@ int ksplice_stack_reliable(struct task_struct *tsk, unsigned long *store,
 /* return trampolines of the function-graph tracer and kretprobes */
 #define KSPLICE_NR_TRAMPOLINES	3
 const unsigned long *ksplice_trampolines(void);
+
+/* targets.c: the modules an update patches */
+struct ksplice_target {
+	const char *name;		/* the helper's string */
+	struct module *mod;		/* NULL: not loaded */
+	struct ksplice_names names;	/* the helper's names in it */
+};
+
+struct ksplice_targets {
+	struct ksplice_target *t;
+	unsigned int nr;
+	struct ksplice_names others;	/* in the other loaded modules */
+};
+
+int ksplice_targets_use(const struct ksplice_helper *helper,
+			struct module *user);
+int ksplice_targets_init(struct ksplice_targets *ts,
+			 const struct ksplice_helper *helper);
+void ksplice_targets_free(struct ksplice_targets *ts);
+struct ksplice_target *ksplice_target_find(struct ksplice_targets *ts,
+					   const char *name);
+struct ksplice_name *ksplice_section_candidates(struct ksplice_targets *ts,
+						struct ksplice_names *vmlinux,
+						const struct ksplice_section *sec);
+struct ksplice_name *ksplice_symbol_candidates(struct ksplice_targets *ts,
+					       struct ksplice_names *vmlinux,
+					       const struct ksplice_symbol *sym);
 
 /* match.c */
 int ksplice_match(struct ksplice_update *update);
@@ -276,6 +306,7 @@ bool ksplice_replacing(const struct ksplice_update *update,
 
 /* pin.c */
 int ksplice_pin_init(void);
+struct module *ksplice_use_target(struct module *user, const char *name);
 int ksplice_pin(struct ksplice_update *update);
 void ksplice_unpin(struct ksplice_update *update);
 bool ksplice_unpin_reversed(struct ksplice_update *update);

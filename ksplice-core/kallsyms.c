@@ -30,6 +30,7 @@ typedef int (*save_reliable_t)(struct task_struct *tsk, unsigned long *store,
 
 static lookup_name_t ksplice_kallsyms_lookup_name;
 static on_each_symbol_t ksplice_kallsyms_on_each_symbol;
+static on_each_symbol_t ksplice_module_kallsyms_on_each_symbol;
 static idle_task_t ksplice_idle_task_fn;
 static size_offset_t ksplice_size_offset_fn;
 static save_reliable_t ksplice_save_reliable_fn;
@@ -54,12 +55,15 @@ int ksplice_kallsyms_init(void)
 
 	ksplice_kallsyms_on_each_symbol = (on_each_symbol_t)
 		ksplice_lookup_name("kallsyms_on_each_symbol");
+	ksplice_module_kallsyms_on_each_symbol = (on_each_symbol_t)
+		ksplice_lookup_name("module_kallsyms_on_each_symbol");
 	ksplice_idle_task_fn = (idle_task_t)ksplice_lookup_name("idle_task");
 	ksplice_size_offset_fn = (size_offset_t)
 		ksplice_lookup_name("kallsyms_lookup_size_offset");
-	if (!ksplice_kallsyms_on_each_symbol || !ksplice_idle_task_fn ||
-	    !ksplice_size_offset_fn) {
-		pr_err("cannot find kallsyms_on_each_symbol, kallsyms_lookup_size_offset or idle_task\n");
+	if (!ksplice_kallsyms_on_each_symbol ||
+	    !ksplice_module_kallsyms_on_each_symbol ||
+	    !ksplice_idle_task_fn || !ksplice_size_offset_fn) {
+		pr_err("cannot find (module_)kallsyms_on_each_symbol, kallsyms_lookup_size_offset or idle_task\n");
 		return -ENOENT;
 	}
 	ksplice_save_reliable_fn = (save_reliable_t)
@@ -201,11 +205,10 @@ static int ksplice_collect_one(void *data, const char *name,
 	return ksplice_name_append(n, addr);
 }
 
-/* One pass over kallsyms collecting the addresses of every name. */
-int ksplice_names_collect(struct ksplice_names *names)
+/* Sort the names and drop duplicates, for ksplice_names_find(). */
+void ksplice_names_sort(struct ksplice_names *names)
 {
 	unsigned int i, j;
-	int ret;
 
 	sort(names->names, names->nr, sizeof(*names->names),
 	     ksplice_name_cmp, NULL);
@@ -216,10 +219,35 @@ int ksplice_names_collect(struct ksplice_names *names)
 		names->names[j++] = names->names[i];
 	}
 	names->nr = j;
+}
+
+/* One pass over vmlinux's kallsyms collecting the addresses of every name. */
+int ksplice_names_collect(struct ksplice_names *names)
+{
+	unsigned int i;
+	int ret;
+
+	ksplice_names_sort(names);
 	ret = ksplice_kallsyms_on_each_symbol(ksplice_collect_one, names);
 	for (i = 0; i < names->nr; i++)
 		names->names[i].nr_vmlinux = names->names[i].nr;
 	return ret;
+}
+
+/**
+ * ksplice_module_symbols() - walk the symbols of every loaded module
+ * @fn:		called with each name, its module and its address; a
+ *		non-zero return stops the walk and is returned
+ * @data:	passed to @fn
+ *
+ * @fn runs under the module loader's module_mutex.
+ *
+ * Return: 0, or what @fn returned.
+ */
+int ksplice_module_symbols(int (*fn)(void *, const char *, struct module *,
+				     unsigned long), void *data)
+{
+	return ksplice_module_kallsyms_on_each_symbol(fn, data);
 }
 
 void ksplice_names_free(struct ksplice_names *names)

@@ -184,6 +184,7 @@ enum ksplice_cause {
 	KSPLICE_CALL_FAILED,
 	KSPLICE_UNEXPECTED,
 	KSPLICE_ON_TOP,
+	KSPLICE_NOT_LOADED,
 	KSPLICE_NR_CAUSES
 };
 
@@ -197,6 +198,7 @@ enum ksplice_cause {
 	"call_failed",							\
 	"unexpected",							\
 	"on_top",							\
+	"not_loaded",							\
 }
 
 /*
@@ -268,10 +270,17 @@ struct module;
  * that run-pre matching binds (the address decoded from a relocation of
  * matched pre code, or the address of a matched function); if nothing
  * binds it, it must be there exactly once.
+ *
+ * A name that an object of a module refers to has that module as its
+ * target: its candidates are the module's symbols of that name (a local
+ * one must be there); a global name the module lacks is looked up in
+ * vmlinux, then in the other loaded modules.  Without a target, in
+ * vmlinux (and applied updates' new code).
  */
 struct ksplice_symbol {
 	const char *name;	/* the kallsyms name */
 	const char *object;	/* object a local symbol belongs to, or NULL */
+	const char *target;	/* module the referring object is in, or NULL */
 	unsigned long flags;	/* KSPLICE_SYM_* */
 	unsigned long value;	/* written by the core: the running address */
 };
@@ -370,10 +379,15 @@ struct ksplice_rewrite {
  */
 #define KSPLICE_RW_LOCK		8
 
-/* One function of the pre code (a "section" in Ksplice's words). */
+/*
+ * One function of the pre code (a "section" in Ksplice's words), in
+ * vmlinux or, with a target, in that module (KBUILD_MODNAME), whose
+ * kallsyms give its candidates.
+ */
 struct ksplice_section {
 	const char *name;		/* the function's kallsyms name */
 	const char *object;		/* the object file it was compiled in */
+	const char *target;		/* its module, or NULL: vmlinux */
 	const unsigned char *code;	/* pre code, relocation fields zeroed */
 	unsigned long size;
 	const struct ksplice_reloc *relocs;	/* sorted by place */

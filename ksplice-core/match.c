@@ -4,7 +4,8 @@
  * pre code is in the running kernel, and bind the symbols it refers to.
  *
  * A candidate for a section is any vmlinux address kallsyms gives the
- * section's name.  A candidate matches when its bytes equal the pre code
+ * section's name, or for a section of a module, any address of that name
+ * in the module (targets.c).  A candidate matches when its bytes equal the pre code
  * outside relocation fields and rewrite windows, every relocation field
  * decodes to an acceptable address of its symbol, and every rewrite
  * window holds the original bytes or a form the kernel rewrites them to
@@ -27,7 +28,8 @@ enum ksplice_sec_state {
 
 struct ksplice_matcher {
 	struct ksplice_match_ctx ctx;
-	struct ksplice_names names;
+	struct ksplice_names names;	/* vmlinux, applied updates */
+	struct ksplice_targets targets;
 	enum ksplice_sec_state *state;
 	u8 *buf;
 	u8 *pad;		/* KSPLICE_PAD_MAX bytes */
@@ -290,6 +292,13 @@ static long ksplice_try_candidate(struct ksplice_matcher *m,
 	return off;
 }
 
+/* Is the module a section or symbol comes from not loaded? */
+static bool ksplice_target_missing(struct ksplice_matcher *m,
+				   const char *target)
+{
+	return target && !ksplice_target_find(&m->targets, target)->mod;
+}
+
 static void ksplice_no_match(struct ksplice_matcher *m,
 			     const struct ksplice_section *sec,
 			     unsigned int nr, unsigned long best,
@@ -297,7 +306,11 @@ static void ksplice_no_match(struct ksplice_matcher *m,
 {
 	struct ksplice_update *update = m->ctx.update;
 
-	if (nr_matched > 1)
+	if (ksplice_target_missing(m, sec->target))
+		ksplice_set_cause(update, KSPLICE_NOT_LOADED,
+				  "%s (%s): module %s is not loaded",
+				  sec->name, sec->object, sec->target);
+	else if (nr_matched > 1)
 		ksplice_set_cause(update, KSPLICE_NO_MATCH,
 				  "%s (%s): %u candidates match",
 				  sec->name, sec->object, nr_matched);
@@ -320,7 +333,8 @@ static int ksplice_match_section(struct ksplice_matcher *m, unsigned int s,
 				 bool *progress, bool final)
 {
 	const struct ksplice_section *sec = &m->ctx.helper->sections[s];
-	struct ksplice_name *n = ksplice_names_find(&m->names, sec->name);
+	struct ksplice_name *n = ksplice_section_candidates(&m->targets,
+							    &m->names, sec);
 	unsigned long addr, found = 0, best = 0;
 	unsigned int i, nr_matched = 0;
 	long off, best_off = -1;
@@ -432,7 +446,11 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 		/* Only the pre code refers to it: leave it unresolved. */
 		if (!(sym->flags & KSPLICE_SYM_NEEDED))
 			continue;
-		if (!n->nr)
+		if (!n->nr && ksplice_target_missing(m, sym->target))
+			ksplice_set_cause(m->ctx.update, KSPLICE_NOT_LOADED,
+					  "%s: module %s is not loaded",
+					  sym->name, sym->target);
+		else if (!n->nr)
 			ksplice_set_cause(m->ctx.update, KSPLICE_FAILED_TO_FIND,
 					  "%s%s%s%s: not in kallsyms", sym->name,
 					  sym->object ? " (" : "",
@@ -488,11 +506,14 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 	ret = ksplice_names_collect(&m->names);
 	if (!ret)
 		ret = ksplice_collect_applied(&m->names);
+	if (!ret)
+		ret = ksplice_targets_init(&m->targets, helper);
 	if (ret)
 		return ret;
 	for (i = 0; i < helper->nr_symbols; i++) {
-		m->ctx.sym_names[i] = ksplice_names_find(&m->names,
-							 helper->symbols[i].name);
+		m->ctx.sym_names[i] =
+			ksplice_symbol_candidates(&m->targets, &m->names,
+						  &helper->symbols[i]);
 		/* A name kallsyms has once is fixed from the start. */
 		if (m->ctx.sym_names[i]->nr == 1) {
 			helper->symbols[i].value = m->ctx.sym_names[i]->addrs[0];
@@ -505,6 +526,7 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 static void ksplice_matcher_free(struct ksplice_matcher *m)
 {
 	ksplice_names_free(&m->names);
+	ksplice_targets_free(&m->targets);
 	kfree(m->ctx.sym_names);
 	kfree(m->ctx.bound);
 	kfree(m->ctx.undo);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Keep a new-code module loaded while the kernel may run its code.
+ * Keep a new-code module loaded while the kernel may run its code, and
+ * the modules an update patches while its modules need them.
  *
  * A reference count is not enough: Debian's kernel allows "rmmod -f",
  * which unloads a module whatever its count.  What even a forced unload
@@ -13,8 +14,13 @@
  * loaded, since that module uses the core's symbols: neither can be
  * unloaded, forced or not, until the pin is dropped.
  *
+ * An update's helper and new-code modules use the modules it patches (its
+ * targets) the same way, as the loader records for a module that calls
+ * another's functions: they hold addresses in them.  Those entries go
+ * with the using module (module_unload_free()).
+ *
  * The module loader's lists change under its module_mutex, which is not
- * exported; it is found by name.  Were the core ever unloaded with a pin
+ * exported; it is found by name, as is find_module().  Were the core ever unloaded with a pin
  * in place, the loader would free it like its own (module_unload_free():
  * one module_put() and kfree() per entry).
  */
@@ -27,6 +33,7 @@
 #include "core.h"
 
 static struct mutex *ksplice_module_mutex;
+static struct module *(*ksplice_find_module)(const char *name);
 
 /**
  * ksplice_pin_init() - find the module loader's lock
@@ -36,11 +43,68 @@ static struct mutex *ksplice_module_mutex;
 int ksplice_pin_init(void)
 {
 	ksplice_module_mutex = (struct mutex *)ksplice_lookup_name("module_mutex");
-	if (!ksplice_module_mutex) {
-		pr_err("module_mutex not found: cannot pin new code\n");
+	ksplice_find_module = (void *)ksplice_lookup_name("find_module");
+	if (!ksplice_module_mutex || !ksplice_find_module) {
+		pr_err("module_mutex or find_module not found: cannot pin modules\n");
 		return -ENOENT;
 	}
 	return 0;
+}
+
+/*
+ * Under module_mutex: user uses used, with one reference; the entry is
+ * returned, or NULL when user already uses used (or user is NULL: the
+ * core); ERR_PTR(-EBUSY) when used is going away, ERR_PTR(-ENOMEM).
+ */
+static struct module_use *ksplice_use_locked(struct module *user,
+					     struct module *used)
+{
+	struct module_use *use;
+
+	list_for_each_entry(use, &used->source_list, source_list)
+		if (use->source == user)
+			return NULL;
+	use = kmalloc(sizeof(*use), GFP_KERNEL);
+	if (!use)
+		return ERR_PTR(-ENOMEM);
+	if (!try_module_get(used)) {
+		kfree(use);
+		return ERR_PTR(-EBUSY);
+	}
+	use->source = user;
+	use->target = used;
+	list_add(&use->source_list, &used->source_list);
+	list_add(&use->target_list, &user->target_list);
+	return use;
+}
+
+/**
+ * ksplice_use_target() - keep a module an update patches loaded
+ * @user:	the update's helper or new-code module
+ * @name:	the target module
+ *
+ * @user uses the module (lsmod lists it among the users) until @user is
+ * unloaded.  A module that is still initializing or going away counts
+ * as not loaded.
+ *
+ * Return: the module; NULL when it is not loaded; ERR_PTR(-ENOMEM).
+ */
+struct module *ksplice_use_target(struct module *user, const char *name)
+{
+	struct module_use *use;
+	struct module *mod;
+
+	mutex_lock(ksplice_module_mutex);
+	mod = ksplice_find_module(name);
+	if (mod && mod->state != MODULE_STATE_LIVE)
+		mod = NULL;
+	if (mod) {
+		use = ksplice_use_locked(user, mod);
+		if (IS_ERR(use))
+			mod = PTR_ERR(use) == -EBUSY ? NULL : ERR_CAST(use);
+	}
+	mutex_unlock(ksplice_module_mutex);
+	return mod;
 }
 
 /**
@@ -56,20 +120,11 @@ int ksplice_pin(struct ksplice_update *update)
 
 	if (WARN_ON(update->pin))
 		return 0;
-	use = kmalloc(sizeof(*use), GFP_KERNEL);
-	if (!use)
-		return -ENOMEM;
-	use->source = THIS_MODULE;
-	use->target = mod;
 	mutex_lock(ksplice_module_mutex);
-	if (!try_module_get(mod)) {
-		mutex_unlock(ksplice_module_mutex);
-		kfree(use);
-		return -EBUSY;
-	}
-	list_add(&use->source_list, &mod->source_list);
-	list_add(&use->target_list, &THIS_MODULE->target_list);
+	use = ksplice_use_locked(THIS_MODULE, mod);
 	mutex_unlock(ksplice_module_mutex);
+	if (IS_ERR_OR_NULL(use))
+		return use ? PTR_ERR(use) : -EEXIST;
 	update->pin = use;
 	return 0;
 }

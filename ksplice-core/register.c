@@ -122,7 +122,11 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 		func->old_addr = update->values[sec->symbol];
 		func->new_addr = (unsigned long)kn->patches[i].new_code;
 		func->use_ftrace = ksplice_uses_ftrace(sec);
-		func->name = kstrdup(sec->name, GFP_KERNEL);
+		/* "module:function" for a function of a module */
+		func->name = sec->target ?
+			     kasprintf(GFP_KERNEL, "%s:%s", sec->target,
+				       sec->name) :
+			     kstrdup(sec->name, GFP_KERNEL);
 		update->nr_funcs++;
 		if (!func->name)
 			return -ENOMEM;
@@ -226,6 +230,13 @@ static int ksplice_link_new(struct ksplice_update *update,
 		ret = ksplice_check_patches(update, kn);
 	if (ret)
 		return ret;
+	/* the new code holds addresses in the modules it patches */
+	ret = ksplice_targets_use(update->helper, kn->owner);
+	if (ret) {
+		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
+				  "registering the new code");
+		return ret;
+	}
 
 	ret = ksplice_copy_funcs(update, kn);
 	if (!ret) {

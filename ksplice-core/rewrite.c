@@ -235,12 +235,6 @@ static bool ksplice_retpoline_ok(const u8 *orig, const u8 *w,
 	return ksplice_is_padding(w + i, len - i);
 }
 
-static bool ksplice_reloc_pcrel(unsigned int type)
-{
-	return type == KSPLICE_R_PC32 || type == KSPLICE_R_PLT32 ||
-	       type == KSPLICE_R_PC64;
-}
-
 /*
  * A replacement that is one 5-byte call or jmp: apply_alternatives()
  * aims it from the window at the same target (a jmp maybe as jmp.d8,
@@ -288,7 +282,7 @@ static bool ksplice_repl_copied(struct ksplice_match_ctx *ctx,
 			return false;
 		if (!r)
 			break;
-		if (ksplice_reloc_pcrel(r->type) ||
+		if (ksplice_reloc_is_pcrel(r->type) ||
 		    !ksplice_reloc_decode(r->type, w + r->place, 0, r->addend,
 					  &target) ||
 		    !ksplice_check_symbol(ctx, r->symbol, target))

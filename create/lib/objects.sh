@@ -11,13 +11,15 @@
 # file the compiler read) confirms after the first build that an including
 # object really compiles the file with this configuration.
 #
-# Sets OBJS (the objects to build, each once) and OBJ_SRCS (object ->
-# the changed files it compiles, space separated).
+# Sets OBJS (the objects to build, each once), OBJ_SRCS (object -> the
+# changed files it compiles, space separated) and, for an object linked
+# into a module, OBJ_MODULE (object -> the module's name, KBUILD_MODNAME,
+# read from the .o.cmd of its first build).
 
 # Directory -> " OBJ ... " lists from kbuild-objects.mk, and the state of
 # every directory: y (built in), m (holds modules only) or - (not built).
 declare -A OBJECTS_Y=() OBJECTS_M=() OBJECTS_DIR=()
-declare -A OBJ_SRCS=()
+declare -A OBJ_SRCS=() OBJ_KIND=() OBJ_MODULE=()
 OBJS=()
 
 # objects_parent PATH: the directory holding PATH ("." at the top).
@@ -197,7 +199,7 @@ objects_of()
 	done
 }
 
-# objects_add OBJ SRC: OBJ compiles SRC.
+# objects_add OBJ SRC KIND: OBJ (of KIND vmlinux or module) compiles SRC.
 objects_add()
 {
 	local obj=$1 src=$2
@@ -205,13 +207,14 @@ objects_add()
 	if [ -z "${OBJ_SRCS[$obj]+set}" ]; then
 		OBJS+=("$obj")
 		OBJ_SRCS[$obj]=$src
+		OBJ_KIND[$obj]=$3
 	elif [[ " ${OBJ_SRCS[$obj]} " != *" $src "* ]]; then
 		OBJ_SRCS[$obj]+=" $src"
 	fi
 }
 
-# objects_find SRC...: set OBJS and OBJ_SRCS for the changed files SRCs,
-# or fail naming a file that is not built into the kernel.
+# objects_find SRC...: set OBJS, OBJ_SRCS and OBJ_KIND for the changed
+# files SRCs, or fail naming a file that the configuration does not build.
 objects_find()
 {
 	local src kind obj line dir
@@ -226,25 +229,24 @@ objects_find()
 			module) modules+=("$obj") ;;
 			esac
 		done < <(objects_of "$src" 0 | awk '!seen[$0]++')
-		if [ "${#vmlinux[@]}" -eq 0 ] && [ "${#modules[@]}" -gt 0 ]; then
-			die "$EXIT_UNSUPPORTED" "$src is built into a module (${modules[*]}), not into the kernel: changes to modules are not supported yet"
-		fi
 		dir=$(objects_parent "$src")
-		[ "${#vmlinux[@]}" -gt 0 ] ||
+		[ $((${#vmlinux[@]} + ${#modules[@]})) -gt 0 ] ||
 			die "$EXIT_UNSUPPORTED" "$src is not built into this kernel's configuration: Kbuild builds no ${src%.c}.o, and no .c file it builds in $dir or $(objects_parent "$dir") #includes $src"
-		[ "${#modules[@]}" -eq 0 ] ||
-			warn "$src is also built into a module (${modules[*]}); that copy is not updated"
 		for obj in "${vmlinux[@]}"; do
-			objects_add "$obj" "$src"
+			objects_add "$obj" "$src" vmlinux
+		done
+		for obj in "${modules[@]}"; do
+			objects_add "$obj" "$src" module
 		done
 		if [ "${vmlinux[*]}" != "${src%.c}.o" ]; then
 			line=
-			for obj in "${vmlinux[@]}"; do
+			for obj in "${vmlinux[@]}" "${modules[@]}"; do
 				if [ "$obj" = "${src%.c}.o" ]; then
 					line+=", as $obj"
 				else
 					line+=", as part of $obj"
 				fi
+				[ "${OBJ_KIND[$obj]}" = vmlinux ] || line+=" (a module)"
 			done
 			say "$src is built${line#,}"
 		fi
@@ -288,6 +290,19 @@ objects_deps()
 	' "$cmd"
 }
 
+# objects_modname OBJ: the name of the module OBJ is linked into, from
+# the -DKBUILD_MODNAME='"name"' of its compile command.
+objects_modname()
+{
+	local cmd name
+
+	cmd=$SCRATCH_TREE/$(objects_parent "$1")/.${1##*/}.cmd
+	name=$(sed -n "s/.*-DKBUILD_MODNAME='\"\([A-Za-z0-9_]*\)\"'.*/\1/p" "$cmd" 2>/dev/null |
+		head -n 1)
+	[ -n "$name" ] || return 1
+	printf '%s\n' "$name"
+}
+
 # objects_check_built SRC...: after the first build, keep for every object
 # only the changed files its .o.cmd names (an #include of a .c file may
 # sit under an #if that this configuration leaves out), and fail if that
@@ -318,6 +333,11 @@ objects_check_built()
 		fi
 	done
 	OBJS=("${kept[@]}")
+	for obj in "${OBJS[@]}"; do
+		[ "${OBJ_KIND[$obj]}" = module ] || continue
+		OBJ_MODULE[$obj]=$(objects_modname "$obj") ||
+			die "$EXIT_ERROR" "cannot tell which module $obj is linked into (no KBUILD_MODNAME in its .cmd file)"
+	done
 	for src in "$@"; do
 		[ -n "${covered[$src]:-}" ] && continue
 		left=$(objects_includers "$src" | tr '\n' ' ')

@@ -78,6 +78,7 @@ struct ksec {
 struct kobj {
 	const char *name;		/* path in the kernel tree */
 	const char *path;		/* file read */
+	const char *target;		/* module it is linked into, or NULL */
 	struct ksec *secs;
 	size_t nsecs;
 	struct ksym *syms;

@@ -226,6 +226,10 @@ static void emit_section_entry(FILE *f, const struct plan *plan,
 	put_c_string(f, u->name);
 	fputs("\",\n\t\t.object = \"", f);
 	put_c_string(f, op->name);
+	if (op->target) {
+		fputs("\",\n\t\t.target = \"", f);
+		put_c_string(f, op->target);
+	}
 	fprintf(f, "\",\n\t\t.code = code_%d,\n\t\t.size = %lu,\n",
 		u->helper_idx, u->size);
 	if (nrel)
@@ -251,6 +255,10 @@ static void emit_symbols(const struct plan *plan, FILE *f)
 		if (hsyms[i].object) {
 			fputs("\", .object = \"", f);
 			put_c_string(f, hsyms[i].object);
+		}
+		if (hsyms[i].target) {
+			fputs("\", .target = \"", f);
+			put_c_string(f, hsyms[i].target);
 		}
 		fputs("\"", f);
 		if (hsyms[i].object && hsyms[i].needed)

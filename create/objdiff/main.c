@@ -113,6 +113,28 @@ static struct objpair *objpair_load(const char *name, const char *pre,
 	return op;
 }
 
+/* A module name as KBUILD_MODNAME spells it: [A-Za-z0-9_], at most 55. */
+static bool valid_module_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n && n < 56 && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+				   "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
+/* Every object of op is linked into op->target (NULL: vmlinux). */
+static void objpair_set_target(struct objpair *op)
+{
+	op->pre->target = op->target;
+	op->post->target = op->target;
+	if (op->hobj)
+		op->hobj->target = op->target;
+	if (op->pinned) {
+		op->pinned->pre->target = op->target;
+		op->pinned->post->target = op->target;
+	}
+}
+
 /* "key=value" in a manifest line: value if tok starts with key=. */
 static const char *opt_value(const char *tok, const char *key)
 {
@@ -125,7 +147,7 @@ static void manifest_line(const char *path, unsigned long lineno,
 			  char *line, struct objpair *op)
 {
 	const char *name, *pre, *post, *map, *v;
-	const char *ppre = NULL, *ppost = NULL, *kpre = NULL;
+	const char *ppre = NULL, *ppost = NULL, *kpre = NULL, *target = NULL;
 	char *tok, *save;
 	struct objpair *loaded;
 
@@ -143,6 +165,8 @@ static void manifest_line(const char *path, unsigned long lineno,
 			ppost = v;
 		else if ((v = opt_value(tok, "kernel-pre")))
 			kpre = v;
+		else if ((v = opt_value(tok, "target")))
+			target = v;
 		else
 			fatal(EXIT_ERROR, "%s:%lu: unknown option %s", path,
 			      lineno, tok);
@@ -159,6 +183,11 @@ static void manifest_line(const char *path, unsigned long lineno,
 		op->hobj = obj_load(kpre, name);
 		insn_annotate(op->hobj);
 	}
+	if (target && !valid_module_name(target))
+		fatal(EXIT_ERROR, "%s:%lu: bad module name %s", path, lineno,
+		      target);
+	op->target = target ? xstrdup(target) : NULL;
+	objpair_set_target(op);
 }
 
 static void read_manifest(const char *path, struct objpair **ops,

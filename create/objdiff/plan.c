@@ -246,7 +246,7 @@ static unsigned int hsym_add(struct plan *plan, const struct objpair *op,
 	bool local = sym->bind == SB_LOCAL && sym->sec;
 	const char *name = sym_pre_name(op, sym);
 	char *key = xasprintf("%s%c%s", name, local ? '@' : '*',
-			      local ? op->name : "");
+			      local ? op->name : op->target ? op->target : "");
 	int i = strset_get(&plan->hsym_index, key);
 
 	if (i < 0) {
@@ -257,6 +257,7 @@ static unsigned int hsym_add(struct plan *plan, const struct objpair *op,
 		     sizeof(*plan->hsyms));
 		plan->hsyms[plan->nhsyms].name = name;
 		plan->hsyms[plan->nhsyms].object = local ? op->name : NULL;
+		plan->hsyms[plan->nhsyms].target = op->target;
 		plan->hsyms[plan->nhsyms].needed = false;
 		i = plan->nhsyms++;
 		strset_put(&plan->hsym_index, key, i);

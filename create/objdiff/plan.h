@@ -70,6 +70,7 @@ struct copy {
 struct hsym {
 	const char *name;
 	const char *object;		/* NULL: global */
+	const char *target;		/* module of the referring object */
 	bool needed;			/* the new code refers to it */
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * policy.c - section classes of an object built into vmlinux.
+ * policy.c - section classes of an object built into vmlinux or into a
+ * module (whose exit code and data stay until it is unloaded).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,8 +51,9 @@ enum code_class code_class(const struct ksec *sec)
 		return CODE_INIT;
 	if (sec_in(n, ".meminit.text"))
 		return memory_hotplug ? CODE_RUNTIME : CODE_INIT;
+	/* a module's exit code runs when it is unloaded */
 	if (sec_in(n, ".exit.text"))
-		return CODE_EXIT;
+		return sec->obj->target ? CODE_RUNTIME : CODE_EXIT;
 	if (sec_in(n, ".noinstr.text") || sec_in(n, ".entry.text"))
 		return CODE_NOINSTR;
 	/* .ref.text (__ref) is runtime code that may call init code. */
@@ -88,7 +90,7 @@ enum data_class data_class(const struct ksec *sec)
 	if (sec_in(n, ".meminit.data") || sec_in(n, ".meminit.rodata"))
 		return memory_hotplug ? DATA_RUNTIME : DATA_INIT;
 	if (sec_in(n, ".exit.data"))
-		return DATA_EXIT;
+		return sec->obj->target ? DATA_RUNTIME : DATA_EXIT;
 	if (!strcmp(n, "__dyndbg"))
 		return DATA_FRESH;
 	if (sec_in(n, ".data..percpu"))

@@ -59,6 +59,7 @@ struct unit {
 
 struct objpair {
 	const char *name;
+	const char *target;	/* the module it is linked into, or NULL */
 	struct kobj *pre;
 	struct kobj *post;
 	struct linemap *lines;

@@ -20,7 +20,7 @@ tool_fingerprint()
 
 # make_update ID PATCH [SOURCE] [-- EXTRA CREATE ARGS...]
 # Prints the path of ksplice-ID.tar.gz made from PATCH against SOURCE
-# (default: the test kernel's prepared source).  Cached by content.  With
+# (default: the test kernel's source) for $KSPLICE_CONFIG_DIR.  Cached by content.  With
 # --diffext among the extra arguments, PATCH only describes the change for
 # the cache and ksplice-create makes the patch itself.
 make_update()
@@ -30,7 +30,7 @@ make_update()
 	[ "${1:-}" = -- ] && shift
 	local key dir patch_arg=--patch=$patch
 	case " $* " in *" --diffext="*) patch_arg= ;; esac
-	key=$( { tool_fingerprint; echo "$id $source $*"; cat "$patch"
+	key=$( { tool_fingerprint; echo "$id $source $KSPLICE_CONFIG_DIR $*"; cat "$patch"
 		for arg; do
 			case $arg in --earlier=*) cat "${arg#--earlier=}" ;; esac
 		done; } | sha256sum | cut -c1-16)

@@ -54,6 +54,20 @@ expect 2 "changes no file" "patch without files"
 create --diffext=new --config="$CFG" "$SRC"
 expect 2 "no file in .* ends in .new" "diffext without files"
 
+# A source of another Debian version than the target kernel's is refused,
+# naming both and the package version to fetch.
+echo 6.1.192-2 >"$CFG/version"
+echo 6.1.170-3 >"$SRC/.ksplice-source-version"
+create --patch="$P" --config="$CFG" "$SRC"
+expect 2 "is linux-source-6.1 6.1.170-3, but the kernel is Debian's 6.1.192-2" "source version"
+expect 2 "apt-get download linux-source-6.1=6.1.192-2" "source version"
+rm "$SRC/.ksplice-source-version"
+printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 170\n' >"$SRC/Makefile"
+create --patch="$P" --config="$CFG" "$SRC"
+expect 2 "is Linux 6.1.170, but the kernel is Debian's 6.1.192-2" "upstream version"
+: >"$SRC/Makefile"
+rm "$CFG/version"
+
 grep -q "objdiff stub ran" "$T/err" && fail "got as far as objdiff"
 [ ! -e "$T/cache/scratch" ] || fail "a scratch copy was made"
 [ "$(seq 1 40)" = "$(cat "$SRC/fs/proc/version.c")" ] || fail "source modified"

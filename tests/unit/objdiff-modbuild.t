@@ -3,8 +3,11 @@
 # as real modules against the target's headers (build only, never loaded).
 . "$(dirname "$0")/objdiff/lib.sh"
 
-KDIR=${KSPLICE_KDIR:-/lib/modules/6.1.0-56-cloud-amd64/build}
-[ -f "$KDIR/Makefile" ] || { echo "no kernel build tree at $KDIR"; exit 77; }
+# the test kernel's headers (tests/run exports its config dir)
+KDIR=${KSPLICE_KDIR:-${KSPLICE_CONFIG_DIR:-}/build}
+REL=${KSPLICE_KERNEL_RELEASE:-$(cat "${KSPLICE_CONFIG_DIR:-}/release" 2>/dev/null || true)}
+[ -f "$KDIR/Makefile" ] && [ -n "$REL" ] ||
+	{ echo "no kernel build tree at $KDIR (run make deps)"; exit 77; }
 
 compile body
 compile string
@@ -16,7 +19,7 @@ mkdir -p "$out"
 } >"$T/mod.manifest"
 printf 'a "quoted" description\\ with ?? odd\tbytes\n' >"$T/description"
 rc=0
-"$OBJDIFF" --id modtest --release 6.1.0-56-cloud-amd64 \
+"$OBJDIFF" --id modtest --release "$REL" \
 	--description-file "$T/description" --symvers "$T/Module.symvers" \
 	--out "$out" "$T/mod.manifest" >"$out/stdout" 2>&1 || rc=$?
 [ "$rc" = 0 ] || { cat "$out/stdout"; fail "objdiff exit $rc"; }

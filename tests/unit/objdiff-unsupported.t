@@ -31,6 +31,13 @@ objdiff exitonly
 [ "$rc" = 5 ] || { show exitonly; fail "__exit only: exit $rc, expected 5"; }
 grep -q "__exit function teardown changed: built-in __exit code is not in the running kernel" \
 	"$T/exitonly.out/stderr" || { show exitonly; fail "no note about __exit"; }
+# ... but in a module, __exit code runs when it is unloaded: replaced
+objdiff exitonly - target=exitmod
+[ "$rc" = 0 ] || { show exitonly; fail "__exit in a module: exit $rc, expected 0"; }
+grep -q "^changed test/exitonly.o teardown$" "$T/exitonly.out/changes" ||
+	{ show exitonly; fail "__exit in a module: teardown not replaced"; }
+grep -q '\.target = "exitmod"' "$T/exitonly.out/helper.c" ||
+	{ show exitonly; fail "__exit in a module: the helper names no target"; }
 
 # a change to init code is refused, saying what --skip-init would make;
 # with --skip-init the update holds the runtime change and lists the
