@@ -260,6 +260,21 @@ ks_rmmod()
 	return 0
 }
 
+# ks_show_targets ID: the modules update ID patches, and whether each is
+# loaded and patched or waits for it to load.
+ks_show_targets()
+{
+	local name state
+
+	[ -r "$KS_UPDATES/$1/targets" ] || return 0
+	while read -r name state; do
+		case $state in
+		patched) echo "  module $name: patched" ;;
+		*) echo "  module $name: not loaded; patched when it loads" ;;
+		esac
+	done <"$KS_UPDATES/$1/targets"
+}
+
 # ks_stage ID: the stage of a loaded update, or nothing.
 ks_stage()
 {

@@ -18,7 +18,8 @@
  *
  * The new-code module is pinned (pin.c) from the start of an apply until
  * its reversal has turned the redirections off: not even "rmmod -f" can
- * unload it in between.  An update whose new code's addresses the kernel
+ * unload it in between; the helper of an update that patches modules is
+ * held as long (modules.c), to patch them when they load again.  An update whose new code's addresses the kernel
  * may still hold after a reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
@@ -143,7 +144,8 @@ ksplice_replaced_by_other(struct ksplice_update *update, const char **name)
 			continue;
 		for (i = 0; i < update->nr_funcs; i++) {
 			for (j = 0; j < other->nr_funcs; j++) {
-				if (update->funcs[i].old_addr ==
+				if (update->funcs[i].old_addr &&
+				    update->funcs[i].old_addr ==
 				    other->funcs[j].old_addr) {
 					*name = update->funcs[i].name;
 					return other;
@@ -204,6 +206,14 @@ int ksplice_apply(struct ksplice_update *update)
 		goto cancel;
 	}
 
+	ret = ksplice_modules_hold(update);
+	if (ret) {
+		ksplice_set_cause(update, ret == -ENOMEM ?
+				  KSPLICE_OUT_OF_MEMORY : KSPLICE_MODULE_BUSY,
+				  "%s: holding the helper",
+				  module_name(update->helper->owner));
+		goto unpin;
+	}
 	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_APPLY);
 	if (ret)
 		goto fail;
@@ -217,6 +227,7 @@ int ksplice_apply(struct ksplice_update *update)
 		goto fail;
 	}
 	update->stage = KSPLICE_STAGE_APPLIED;
+	ksplice_modules_applied(update);
 	ksplice_replace_finish(update);
 	if (ranges != update->ranges)
 		kfree(ranges);
@@ -225,6 +236,8 @@ int ksplice_apply(struct ksplice_update *update)
 	return 0;
 fail:
 	ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_APPLY);
+	ksplice_modules_release(update, false);
+unpin:
 	ksplice_unpin(update);
 cancel:
 	ksplice_replace_cancel(update);
@@ -266,6 +279,7 @@ int ksplice_reverse(struct ksplice_update *update)
 	}
 	ksplice_redirect_remove(update);
 	update->stage = KSPLICE_STAGE_REVERSED;
+	ksplice_modules_release(update, true);
 	ksplice_run_hooks(update, KSPLICE_HOOK_POST_REVERSE);
 	if (ksplice_unpin_reversed(update))
 		pr_info("%s: reversed; %s stays loaded, used by the kernel\n",

@@ -74,11 +74,27 @@ struct ksplice_redirect {
 	atomic_long_t caught;		/* calls the guard redirected */
 };
 
+/*
+ * A module an update patches (modules.c).  Its functions are redirected
+ * while it is loaded and the update applied; when it is not loaded they
+ * wait, and are matched and redirected when it loads, before its init.
+ *
+ *   waiting (mod NULL) --loads, matches--> patched (mod) --unloads--+
+ *      ^                                                             |
+ *      +-------------------------------------------------------------+
+ */
+struct ksplice_modtarget {
+	const char *name;		/* the helper's string */
+	struct module *mod;		/* patched in it; NULL: waiting */
+};
+
 /* One redirected function: everything apply and undo need, core-owned. */
 struct ksplice_func {
 	struct ksplice_update *update;
 	char *name;
-	unsigned long old_addr;
+	int target;			/* in update->mods, or -1: vmlinux */
+	unsigned int symbol;		/* its section's, in the helper */
+	unsigned long old_addr;		/* 0 while its module is waiting */
 	unsigned long new_addr;
 	bool use_ftrace;
 	struct ksplice_redirect *redir;	/* NULL: not installed */
@@ -111,6 +127,10 @@ struct ksplice_update {
 	char *conflicts_text;		/* kmalloc'd, or NULL */
 
 	struct ksplice_helper *helper;	/* NULL once the helper is gone */
+	/* the modules it patches; while applied the core holds the helper */
+	struct ksplice_modtarget *mods;
+	unsigned int nr_mods;
+	struct module_use *helper_hold;
 	bool matched;
 	unsigned long *values;		/* symbol values, core copy */
 	bool *known;			/* ... which of them were found */
@@ -231,11 +251,11 @@ struct ksplice_targets {
 	struct ksplice_names others;	/* in the other loaded modules */
 };
 
-int ksplice_targets_use(const struct ksplice_helper *helper,
-			struct module *user);
 int ksplice_targets_init(struct ksplice_targets *ts,
-			 const struct ksplice_helper *helper);
+			 const struct ksplice_helper *helper,
+			 struct module *coming);
 void ksplice_targets_free(struct ksplice_targets *ts);
+bool ksplice_own_module(const struct module *mod);
 struct ksplice_target *ksplice_target_find(struct ksplice_targets *ts,
 					   const char *name);
 struct ksplice_name *ksplice_section_candidates(struct ksplice_targets *ts,
@@ -247,6 +267,7 @@ struct ksplice_name *ksplice_symbol_candidates(struct ksplice_targets *ts,
 
 /* match.c */
 int ksplice_match(struct ksplice_update *update);
+int ksplice_match_module(struct ksplice_update *update, struct module *mod);
 
 /* rewrite.c: the matching state one candidate needs */
 struct ksplice_match_ctx {
@@ -278,14 +299,29 @@ unsigned int ksplice_reloc_size(unsigned int type);
 bool ksplice_reloc_decode(unsigned int type, const u8 *field,
 			  unsigned long place, long addend,
 			  unsigned long *target);
+bool ksplice_record_encode(const struct ksplice_update *update,
+			   const struct ksplice_reloc *r, u64 *out);
 int ksplice_finalize_init(void);
 void ksplice_finalize_exit(void);
 
 /* stack.c */
 int ksplice_stack_scan(struct ksplice_update *update);
 
+/* modules.c */
+int ksplice_modtarget_index(const struct ksplice_update *update,
+			    const char *name);
+bool ksplice_symbol_waits(const struct ksplice_update *update,
+			  unsigned int sym);
+int ksplice_modules_hold(struct ksplice_update *update);
+void ksplice_modules_applied(struct ksplice_update *update);
+void ksplice_modules_release(struct ksplice_update *update, bool reversed);
+int ksplice_modules_init(void);
+void ksplice_modules_exit(void);
+
 /* redirect.c */
 int ksplice_redirect_init(void);
+int ksplice_redirect_func(struct ksplice_func *func);
+void ksplice_unredirect_func(struct ksplice_func *func);
 bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);
@@ -307,6 +343,9 @@ bool ksplice_replacing(const struct ksplice_update *update,
 /* pin.c */
 int ksplice_pin_init(void);
 struct module *ksplice_use_target(struct module *user, const char *name);
+void ksplice_unuse_target(struct module *user, struct module *mod);
+struct module_use *ksplice_hold(struct module *mod);
+void ksplice_unhold(struct module_use *use);
 int ksplice_pin(struct ksplice_update *update);
 void ksplice_unpin(struct ksplice_update *update);
 bool ksplice_unpin_reversed(struct ksplice_update *update);

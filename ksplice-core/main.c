@@ -33,6 +33,11 @@ static int __init ksplice_init(void)
 	if (ret)
 		return ret;
 	ret = ksplice_finalize_init();
+	if (!ret) {
+		ret = ksplice_modules_init();
+		if (ret)
+			ksplice_finalize_exit();
+	}
 	if (ret) {
 		ksplice_sysfs_exit();
 		return ret;
@@ -43,6 +48,7 @@ static int __init ksplice_init(void)
 
 static void __exit ksplice_exit(void)
 {
+	ksplice_modules_exit();
 	ksplice_finalize_exit();
 	ksplice_sysfs_exit();
 	ksplice_shadow_exit();

@@ -5,7 +5,9 @@
  *
  * A candidate for a section is any vmlinux address kallsyms gives the
  * section's name, or for a section of a module, any address of that name
- * in the module (targets.c).  A candidate matches when its bytes equal the pre code
+ * in the module (targets.c).  The sections and symbols of a module that
+ * is not loaded wait: they are matched alone when it loads
+ * (ksplice_match_module(), with the update's other symbols as bound).  A candidate matches when its bytes equal the pre code
  * outside relocation fields and rewrite windows, every relocation field
  * decodes to an acceptable address of its symbol, and every rewrite
  * window holds the original bytes or a form the kernel rewrites them to
@@ -30,6 +32,7 @@ struct ksplice_matcher {
 	struct ksplice_match_ctx ctx;
 	struct ksplice_names names;	/* vmlinux, applied updates */
 	struct ksplice_targets targets;
+	const char *only;		/* a module matched alone, or NULL */
 	enum ksplice_sec_state *state;
 	u8 *buf;
 	u8 *pad;		/* KSPLICE_PAD_MAX bytes */
@@ -306,11 +309,7 @@ static void ksplice_no_match(struct ksplice_matcher *m,
 {
 	struct ksplice_update *update = m->ctx.update;
 
-	if (ksplice_target_missing(m, sec->target))
-		ksplice_set_cause(update, KSPLICE_NOT_LOADED,
-				  "%s (%s): module %s is not loaded",
-				  sec->name, sec->object, sec->target);
-	else if (nr_matched > 1)
+	if (nr_matched > 1)
 		ksplice_set_cause(update, KSPLICE_NO_MATCH,
 				  "%s (%s): %u candidates match",
 				  sec->name, sec->object, nr_matched);
@@ -433,9 +432,11 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 	unsigned int i;
 
 	for (i = 0; i < helper->nr_symbols; i++) {
-		if (m->ctx.bound[i])
-			continue;
 		sym = &helper->symbols[i];
+		/* waiting for its module; or, matching one, not its */
+		if (m->ctx.bound[i] || ksplice_target_missing(m, sym->target) ||
+		    (m->only && (!sym->target || strcmp(sym->target, m->only))))
+			continue;
 		n = m->ctx.sym_names[i];
 		addr = ksplice_single_address(n);
 		if (addr) {
@@ -446,11 +447,7 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 		/* Only the pre code refers to it: leave it unresolved. */
 		if (!(sym->flags & KSPLICE_SYM_NEEDED))
 			continue;
-		if (!n->nr && ksplice_target_missing(m, sym->target))
-			ksplice_set_cause(m->ctx.update, KSPLICE_NOT_LOADED,
-					  "%s: module %s is not loaded",
-					  sym->name, sym->target);
-		else if (!n->nr)
+		if (!n->nr)
 			ksplice_set_cause(m->ctx.update, KSPLICE_FAILED_TO_FIND,
 					  "%s%s%s%s: not in kallsyms", sym->name,
 					  sym->object ? " (" : "",
@@ -467,8 +464,43 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 	return 0;
 }
 
+/* Sections of a module that waits (or, matching one, not its) wait. */
+static void ksplice_matcher_states(struct ksplice_matcher *m)
+{
+	const struct ksplice_section *sec;
+	unsigned int s;
+
+	for (s = 0; s < m->ctx.helper->nr_sections; s++) {
+		sec = &m->ctx.helper->sections[s];
+		if (m->only ? !sec->target || strcmp(sec->target, m->only) :
+		    ksplice_target_missing(m, sec->target))
+			m->state[s] = KSPLICE_SEC_IGNORED;
+	}
+}
+
+/*
+ * Matching one module: the update's other symbols keep what the apply
+ * found for them.
+ */
+static void ksplice_matcher_known(struct ksplice_matcher *m)
+{
+	struct ksplice_update *update = m->ctx.update;
+	const struct ksplice_symbol *sym;
+	unsigned int i;
+
+	for (i = 0; i < m->ctx.helper->nr_symbols; i++) {
+		sym = &m->ctx.helper->symbols[i];
+		if (sym->target && !strcmp(sym->target, m->only))
+			continue;
+		m->ctx.bound[i] = update->known[i];
+		m->ctx.helper->symbols[i].value =
+			update->known[i] ? update->values[i] : 0;
+	}
+}
+
 static int ksplice_matcher_init(struct ksplice_matcher *m,
-				struct ksplice_update *update)
+				struct ksplice_update *update,
+				struct module *coming)
 {
 	struct ksplice_helper *helper = update->helper;
 	unsigned long max = 1;
@@ -507,9 +539,10 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 	if (!ret)
 		ret = ksplice_collect_applied(&m->names);
 	if (!ret)
-		ret = ksplice_targets_init(&m->targets, helper);
+		ret = ksplice_targets_init(&m->targets, helper, coming);
 	if (ret)
 		return ret;
+	m->only = coming ? coming->name : NULL;
 	for (i = 0; i < helper->nr_symbols; i++) {
 		m->ctx.sym_names[i] =
 			ksplice_symbol_candidates(&m->targets, &m->names,
@@ -520,6 +553,9 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 			m->ctx.bound[i] = true;
 		}
 	}
+	if (m->only)
+		ksplice_matcher_known(m);
+	ksplice_matcher_states(m);
 	return 0;
 }
 
@@ -562,12 +598,13 @@ int ksplice_match(struct ksplice_update *update)
 {
 	struct ksplice_helper *helper = update->helper;
 	struct ksplice_matcher m = {};
+	struct ksplice_modtarget *mods;
 	unsigned long *values, flags;
 	bool *known;
 	unsigned int i;
 	int ret;
 
-	ret = ksplice_matcher_init(&m, update);
+	ret = ksplice_matcher_init(&m, update, NULL);
 	if (ret)
 		goto out;
 	ret = ksplice_match_sections(&m);
@@ -580,9 +617,11 @@ int ksplice_match(struct ksplice_update *update)
 	}
 	values = kcalloc(helper->nr_symbols + 1, sizeof(*values), GFP_KERNEL);
 	known = kcalloc(helper->nr_symbols + 1, sizeof(*known), GFP_KERNEL);
-	if (!values || !known) {
+	mods = kcalloc(m.targets.nr + 1, sizeof(*mods), GFP_KERNEL);
+	if (!values || !known || !mods) {
 		kfree(values);
 		kfree(known);
+		kfree(mods);
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -590,15 +629,62 @@ int ksplice_match(struct ksplice_update *update)
 		values[i] = helper->symbols[i].value;
 		known[i] = m.ctx.bound[i];
 	}
+	for (i = 0; i < m.targets.nr; i++) {
+		mods[i].name = m.targets.t[i].name;
+		mods[i].mod = m.targets.t[i].mod;
+	}
 	/* The module_finalize probe reads these under the spinlock. */
 	spin_lock_irqsave(&ksplice_update_lock, flags);
 	update->values = values;
 	update->known = known;
 	update->nr_values = helper->nr_symbols;
+	update->mods = mods;
+	update->nr_mods = m.targets.nr;
 	update->matched = true;
 	spin_unlock_irqrestore(&ksplice_update_lock, flags);
 	ksplice_match_summary(&m);
 out:
+	ksplice_matcher_free(&m);
+	return ret;
+}
+
+/**
+ * ksplice_match_module() - match the functions of a module as it loads
+ * @update:	an applied update that patches the module (helper kept)
+ * @mod:	the module, before its init runs
+ *
+ * Only the module's sections and symbols are matched; the update's other
+ * symbols keep what the apply found.  Under ksplice_mutex.
+ *
+ * Return: 0 with the module's symbols in update->values and ->known;
+ * -ENOENT with the cause set when the module does not match; -ENOMEM.
+ */
+int ksplice_match_module(struct ksplice_update *update, struct module *mod)
+{
+	struct ksplice_helper *helper = update->helper;
+	const struct ksplice_symbol *sym;
+	struct ksplice_matcher m = {};
+	unsigned long flags;
+	unsigned int i;
+	int ret;
+
+	ret = ksplice_matcher_init(&m, update, mod);
+	if (!ret)
+		ret = ksplice_match_sections(&m);
+	if (!ret)
+		ret = ksplice_resolve_rest(&m);
+	if (!ret) {
+		spin_lock_irqsave(&ksplice_update_lock, flags);
+		for (i = 0; i < helper->nr_symbols; i++) {
+			sym = &helper->symbols[i];
+			if (!sym->target || strcmp(sym->target, mod->name))
+				continue;
+			update->values[i] = sym->value;
+			update->known[i] = m.ctx.bound[i];
+		}
+		spin_unlock_irqrestore(&ksplice_update_lock, flags);
+		ksplice_match_summary(&m);
+	}
 	ksplice_matcher_free(&m);
 	return ret;
 }

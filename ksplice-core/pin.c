@@ -14,10 +14,12 @@
  * loaded, since that module uses the core's symbols: neither can be
  * unloaded, forced or not, until the pin is dropped.
  *
- * An update's helper and new-code modules use the modules it patches (its
- * targets) the same way, as the loader records for a module that calls
- * another's functions: they hold addresses in them.  Those entries go
- * with the using module (module_unload_free()).
+ * The helper of an update uses the modules it patches (its targets) the
+ * same way while it is matched and applied, as the loader records for a
+ * module that calls another's functions; once applied, a target may go
+ * and come back (modules.c), and the core keeps the helper instead, to
+ * match the target again.  An entry of a module's own goes with it
+ * (module_unload_free()).
  *
  * The module loader's lists change under its module_mutex, which is not
  * exported; it is found by name, as is find_module().  Were the core ever unloaded with a pin
@@ -108,6 +110,64 @@ struct module *ksplice_use_target(struct module *user, const char *name)
 }
 
 /**
+ * ksplice_unuse_target() - let a target go again
+ * @user:	the helper that used it
+ * @mod:	the target
+ */
+void ksplice_unuse_target(struct module *user, struct module *mod)
+{
+	struct module_use *use, *found = NULL;
+
+	mutex_lock(ksplice_module_mutex);
+	list_for_each_entry(use, &mod->source_list, source_list)
+		if (use->source == user)
+			found = use;
+	if (found) {
+		list_del(&found->source_list);
+		list_del(&found->target_list);
+	}
+	mutex_unlock(ksplice_module_mutex);
+	if (found) {
+		module_put(mod);
+		kfree(found);
+	}
+}
+
+/**
+ * ksplice_hold() - the core uses a module: not even rmmod -f unloads it
+ * @mod:	the module
+ *
+ * Return: the entry for ksplice_unhold(); ERR_PTR(-EBUSY) when the
+ * module is going away, ERR_PTR(-EEXIST) when already held, or
+ * ERR_PTR(-ENOMEM).
+ */
+struct module_use *ksplice_hold(struct module *mod)
+{
+	struct module_use *use;
+
+	mutex_lock(ksplice_module_mutex);
+	use = ksplice_use_locked(THIS_MODULE, mod);
+	mutex_unlock(ksplice_module_mutex);
+	return use ? use : ERR_PTR(-EEXIST);
+}
+
+/**
+ * ksplice_unhold() - drop what ksplice_hold() took
+ * @use:	its entry, or NULL
+ */
+void ksplice_unhold(struct module_use *use)
+{
+	if (!use)
+		return;
+	mutex_lock(ksplice_module_mutex);
+	list_del(&use->source_list);
+	list_del(&use->target_list);
+	mutex_unlock(ksplice_module_mutex);
+	module_put(use->target);
+	kfree(use);
+}
+
+/**
  * ksplice_pin() - keep the update's new-code module loaded
  * @update: an update whose new code is registered and not yet pinned
  *
@@ -120,11 +180,9 @@ int ksplice_pin(struct ksplice_update *update)
 
 	if (WARN_ON(update->pin))
 		return 0;
-	mutex_lock(ksplice_module_mutex);
-	use = ksplice_use_locked(THIS_MODULE, mod);
-	mutex_unlock(ksplice_module_mutex);
-	if (IS_ERR_OR_NULL(use))
-		return use ? PTR_ERR(use) : -EEXIST;
+	use = ksplice_hold(mod);
+	if (IS_ERR(use))
+		return PTR_ERR(use);
 	update->pin = use;
 	return 0;
 }
@@ -135,16 +193,7 @@ int ksplice_pin(struct ksplice_update *update)
  */
 void ksplice_unpin(struct ksplice_update *update)
 {
-	struct module_use *use = update->pin;
-
-	if (!use)
-		return;
-	mutex_lock(ksplice_module_mutex);
-	list_del(&use->source_list);
-	list_del(&use->target_list);
-	mutex_unlock(ksplice_module_mutex);
-	module_put(use->target);
-	kfree(use);
+	ksplice_unhold(update->pin);
 	update->pin = NULL;
 }
 

@@ -208,8 +208,15 @@ static int ksplice_install_kprobe(struct ksplice_redirect *r)
 	return register_kprobe(&r->kp);
 }
 
-/* A new redirection of func's old entry, inactive. */
-static int ksplice_install(struct ksplice_func *func)
+/**
+ * ksplice_redirect_func() - install a redirection of a function's entry
+ * @func:	a function whose old_addr is known and that has none
+ *
+ * The redirection is inactive until its target is set.
+ *
+ * Return: 0, or the error of registering the ftrace ops or kprobe.
+ */
+int ksplice_redirect_func(struct ksplice_func *func)
 {
 	struct ksplice_redirect *r = kzalloc(sizeof(*r), GFP_KERNEL);
 	int ret;
@@ -228,7 +235,11 @@ static int ksplice_install(struct ksplice_func *func)
 	return 0;
 }
 
-static void ksplice_remove(struct ksplice_func *func)
+/**
+ * ksplice_unredirect_func() - remove a function's redirection, if any
+ * @func:	the function; its redirection must be inactive
+ */
+void ksplice_unredirect_func(struct ksplice_func *func)
 {
 	struct ksplice_redirect *r = func->redir;
 
@@ -257,9 +268,9 @@ int ksplice_redirect_install(struct ksplice_update *update)
 		return -EBUSY;
 	for (i = 0; i < update->nr_funcs; i++) {
 		func = &update->funcs[i];
-		if (func->take)
-			continue;
-		ret = ksplice_install(func);
+		if (func->take || !func->old_addr)
+			continue;	/* taken over, or its module waits */
+		ret = ksplice_redirect_func(func);
 		if (ret) {
 			ksplice_redirect_remove(update);
 			ksplice_set_cause(update, ret == -ENOMEM ?
@@ -281,7 +292,7 @@ void ksplice_redirect_remove(struct ksplice_update *update)
 	unsigned int i;
 
 	for (i = update->nr_funcs; i > 0; i--)
-		ksplice_remove(&update->funcs[i - 1]);
+		ksplice_unredirect_func(&update->funcs[i - 1]);
 }
 
 /**
@@ -300,8 +311,10 @@ void ksplice_redirect_switch(struct ksplice_update *update, bool on)
 
 	for (i = 0; i < update->nr_funcs; i++) {
 		func = &update->funcs[i];
-		r = func->redir ? func->redir : func->take->redir;
-		WRITE_ONCE(r->target, on ? func->new_addr : 0);
+		r = func->redir ? func->redir :
+		    func->take ? func->take->redir : NULL;
+		if (r)		/* none: its module waits */
+			WRITE_ONCE(r->target, on ? func->new_addr : 0);
 	}
 }
 

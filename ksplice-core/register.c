@@ -119,6 +119,9 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 		func = &update->funcs[i];
 		sec = &helper->sections[kn->patches[i].section];
 		func->update = update;
+		func->target = ksplice_modtarget_index(update, sec->target);
+		func->symbol = sec->symbol;
+		/* 0 while its module waits */
 		func->old_addr = update->values[sec->symbol];
 		func->new_addr = (unsigned long)kn->patches[i].new_code;
 		func->use_ftrace = ksplice_uses_ftrace(sec);
@@ -133,7 +136,8 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 	}
 	for (j = 0; j < helper->nr_sections; j++) {
 		sec = &helper->sections[j];
-		if (!(sec->flags & KSPLICE_SECT_REPLACED))
+		if (!(sec->flags & KSPLICE_SECT_REPLACED) ||
+		    !update->known[sec->symbol])
 			continue;
 		update->ranges[update->nr_ranges].start =
 			update->values[sec->symbol];
@@ -171,7 +175,8 @@ static int ksplice_check_patches(struct ksplice_update *update,
 			}
 			a = &helper->sections[kn->patches[j].section];
 			b = &helper->sections[s];
-			if (update->values[a->symbol] !=
+			if (!update->known[a->symbol] ||
+			    update->values[a->symbol] !=
 			    update->values[b->symbol])
 				continue;
 			ksplice_set_cause(update, KSPLICE_UNEXPECTED,
@@ -200,8 +205,9 @@ static int ksplice_check_finalized(struct ksplice_update *update,
 				  "%s: relocation records were not written",
 				  module_name(kn->owner));
 	else if (update->finalize_err)
-		ksplice_set_cause(update, KSPLICE_UNEXPECTED, "%s: %s",
-				  module_name(kn->owner),
+		ksplice_set_cause(update, update->finalize_err == -ENODEV ?
+				  KSPLICE_NOT_LOADED : KSPLICE_UNEXPECTED,
+				  "%s: %s", module_name(kn->owner),
 				  update->finalize_msg);
 	if (update->finalized_mod != kn->owner || update->finalize_err)
 		ret = -EINVAL;
@@ -230,13 +236,7 @@ static int ksplice_link_new(struct ksplice_update *update,
 		ret = ksplice_check_patches(update, kn);
 	if (ret)
 		return ret;
-	/* the new code holds addresses in the modules it patches */
-	ret = ksplice_targets_use(update->helper, kn->owner);
-	if (ret) {
-		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
-				  "registering the new code");
-		return ret;
-	}
+
 
 	ret = ksplice_copy_funcs(update, kn);
 	if (!ret) {

@@ -84,41 +84,76 @@ static bool ksplice_reloc_encode(unsigned int type, unsigned long sym,
 	}
 }
 
-static bool ksplice_record_value(struct ksplice_update *update,
-				 struct module *mod,
-				 const struct ksplice_reloc *r, u64 *out)
+/* Does the loader read place as a jump label or static call entry? */
+static bool ksplice_in_loader_tables(const struct module *mod,
+				     unsigned long place)
+{
+	unsigned long start;
+
+#ifdef CONFIG_JUMP_LABEL
+	start = (unsigned long)mod->jump_entries;
+	if (place - start < mod->num_jump_entries * sizeof(struct jump_entry))
+		return true;
+#endif
+#ifdef CONFIG_HAVE_STATIC_CALL_INLINE
+	start = (unsigned long)mod->static_call_sites;
+	if (place - start <
+	    mod->num_static_call_sites * sizeof(struct static_call_site))
+		return true;
+#endif
+	return false;
+}
+
+/*
+ * The value of a record: true to write it, false with *out untouched for
+ * one that waits for its module (written when it loads, modules.c), or
+ * -EINVAL with update->finalize_msg set.
+ */
+static int ksplice_record_value(struct ksplice_update *update,
+				struct module *mod,
+				const struct ksplice_reloc *r, u64 *out)
 {
 	unsigned int size = ksplice_reloc_field_size(r->type);
 
 	if (!size) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "record at %lx: unknown type %u", r->place, r->type);
-		return false;
+		return -EINVAL;
 	}
 	if (r->symbol >= update->nr_values) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "record at %lx: bad symbol index %u",
 			 r->place, r->symbol);
-		return false;
+		return -EINVAL;
+	}
+	if (!update->known[r->symbol] &&
+	    ksplice_symbol_waits(update, r->symbol)) {
+		if (!ksplice_in_loader_tables(mod, r->place))
+			return false;
+		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
+			 "a jump label or static call of the new code uses %s of module %s, which is not loaded",
+			 update->helper->symbols[r->symbol].name,
+			 update->helper->symbols[r->symbol].target);
+		return -ENODEV;
 	}
 	if (!update->known[r->symbol]) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "record at %lx: symbol %u was not found",
 			 r->place, r->symbol);
-		return false;
+		return -EINVAL;
 	}
 	if (!within_module(r->place, mod) ||
 	    !within_module(r->place + size - 1, mod)) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "record at %lx: outside the module", r->place);
-		return false;
+		return -EINVAL;
 	}
 	if (!ksplice_reloc_encode(r->type, update->values[r->symbol],
 				  r->addend, r->place, out)) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "record at %lx: value of symbol %u out of range for type %u",
 			 r->place, r->symbol, r->type);
-		return false;
+		return -EINVAL;
 	}
 	return true;
 }
@@ -130,6 +165,7 @@ static int ksplice_write_records(struct ksplice_update *update,
 {
 	const struct ksplice_reloc *r;
 	unsigned int i;
+	int ret;
 	u64 v;
 
 	if (!ksplice_new_relocs_valid(mod, kn)) {
@@ -137,15 +173,33 @@ static int ksplice_write_records(struct ksplice_update *update,
 			 "records outside the module");
 		return -EINVAL;
 	}
-	for (i = 0; i < kn->nr_relocs; i++)
-		if (!ksplice_record_value(update, mod, &kn->relocs[i], &v))
-			return -EINVAL;
+	for (i = 0; i < kn->nr_relocs; i++) {
+		ret = ksplice_record_value(update, mod, &kn->relocs[i], &v);
+		if (ret < 0)
+			return ret;
+	}
 	for (i = 0; i < kn->nr_relocs; i++) {
 		r = &kn->relocs[i];
-		ksplice_record_value(update, mod, r, &v);
-		memcpy((void *)r->place, &v, ksplice_reloc_field_size(r->type));
+		if (ksplice_record_value(update, mod, r, &v) > 0)
+			memcpy((void *)r->place, &v,
+			       ksplice_reloc_field_size(r->type));
 	}
 	return 0;
+}
+
+/**
+ * ksplice_record_encode() - the value a new-code record holds now
+ * @update:	the update, its symbol values known
+ * @r:		one of its new-code module's records
+ * @out:	the value, of the record's field size
+ *
+ * Return: whether the value fits the field.
+ */
+bool ksplice_record_encode(const struct ksplice_update *update,
+			   const struct ksplice_reloc *r, u64 *out)
+{
+	return ksplice_reloc_encode(r->type, update->values[r->symbol],
+				    r->addend, r->place, out);
 }
 
 static const Elf_Shdr *ksplice_find_section(const Elf_Ehdr *hdr,

@@ -227,6 +227,7 @@ void ksplice_replace_finish(struct ksplice_update *update)
 		ksplice_redirect_remove(r);
 		r->stage = KSPLICE_STAGE_REVERSED;
 		r->busy = false;
+		ksplice_modules_release(r, true);
 		ksplice_unpin_reversed(r);
 		pr_info("%s: replaced by %s\n", r->id, update->id);
 	}

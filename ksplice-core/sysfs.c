@@ -181,6 +181,23 @@ static ssize_t on_top_of_show(struct kobject *kobj,
 	return len;
 }
 
+/* "<module> patched|waiting" a line: the modules it patches */
+static ssize_t targets_show(struct kobject *kobj,
+			    struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_update *update = to_update(kobj);
+	unsigned int i;
+	ssize_t len = 0;
+
+	mutex_lock(&ksplice_mutex);
+	for (i = 0; i < update->nr_mods; i++)
+		len += sysfs_emit_at(buf, len, "%s %s\n", update->mods[i].name,
+				     update->mods[i].mod ? "patched" :
+				     "waiting");
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
 static struct kobj_attribute ksplice_attr_stage = __ATTR_RW_MODE(stage, 0600);
 static struct kobj_attribute ksplice_attr_abort_cause =
 	__ATTR_RO_MODE(abort_cause, 0400);
@@ -197,6 +214,8 @@ static struct kobj_attribute ksplice_attr_redirects =
 static struct kobj_attribute ksplice_attr_state = __ATTR_RO_MODE(state, 0400);
 static struct kobj_attribute ksplice_attr_on_top_of =
 	__ATTR_RO_MODE(on_top_of, 0400);
+static struct kobj_attribute ksplice_attr_targets =
+	__ATTR_RO_MODE(targets, 0400);
 
 static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_stage.attr,
@@ -207,6 +226,7 @@ static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_redirects.attr,
 	&ksplice_attr_on_top_of.attr,
 	&ksplice_attr_state.attr,
+	&ksplice_attr_targets.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice);

@@ -11,9 +11,10 @@
  * vmlinux's, as before.  Our own modules (ksplice, ksplice_*) are never
  * candidates here: applied updates' new code is added by stacking.c.
  *
- * The module that asks (the helper, then the new-code module) uses every
- * loaded target (pin.c), so that none goes away while an update holds
- * addresses in it.
+ * The helper uses every loaded target (pin.c) until the update is
+ * applied or given up, so that none goes away in between; a target that
+ * loads later is matched alone when it comes (modules.c), before its
+ * init runs.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -56,33 +57,6 @@ static const char **ksplice_target_names(const struct ksplice_helper *helper,
 	return v;
 }
 
-/**
- * ksplice_targets_use() - make a module use every loaded target
- * @helper:	the update's helper (its sections and symbols name them)
- * @user:	the helper or the new-code module
- *
- * Return: 0, or -ENOMEM.
- */
-int ksplice_targets_use(const struct ksplice_helper *helper,
-			struct module *user)
-{
-	const char **v;
-	unsigned int nr, i;
-	struct module *mod;
-	int ret = 0;
-
-	v = ksplice_target_names(helper, &nr);
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < nr && !ret; i++) {
-		mod = ksplice_use_target(user, v[i]);
-		if (IS_ERR(mod))
-			ret = PTR_ERR(mod);
-	}
-	kfree(v);
-	return ret;
-}
-
 static int ksplice_names_add_helper(struct ksplice_names *names,
 				    const struct ksplice_helper *helper)
 {
@@ -97,7 +71,8 @@ static int ksplice_names_add_helper(struct ksplice_names *names,
 	return ret;
 }
 
-static bool ksplice_own_module(const struct module *mod)
+/* Is mod the core, or an update's helper or new-code module? */
+bool ksplice_own_module(const struct module *mod)
 {
 	return !strcmp(mod->name, "ksplice") ||
 	       !strncmp(mod->name, "ksplice_", 8);
@@ -125,11 +100,13 @@ static int ksplice_targets_collect_one(void *data, const char *name,
  * ksplice_targets_init() - find the targets of a helper and their symbols
  * @ts:		zeroed; ksplice_targets_free() it in any case
  * @helper:	the helper being matched; its module uses the loaded targets
+ * @coming:	a target being loaded, matched alone (not used), or NULL
  *
  * Return: 0, or -ENOMEM.
  */
 int ksplice_targets_init(struct ksplice_targets *ts,
-			 const struct ksplice_helper *helper)
+			 const struct ksplice_helper *helper,
+			 struct module *coming)
 {
 	const char **v;
 	unsigned int i;
@@ -148,7 +125,12 @@ int ksplice_targets_init(struct ksplice_targets *ts,
 		ts->t[i].name = v[i];
 	kfree(v);
 	for (i = 0; i < ts->nr; i++) {
-		ts->t[i].mod = ksplice_use_target(helper->owner, ts->t[i].name);
+		if (coming)
+			ts->t[i].mod = strcmp(coming->name, ts->t[i].name) ?
+				       NULL : coming;
+		else
+			ts->t[i].mod = ksplice_use_target(helper->owner,
+							  ts->t[i].name);
 		if (IS_ERR(ts->t[i].mod)) {
 			ts->t[i].mod = NULL;
 			return -ENOMEM;

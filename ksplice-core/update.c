@@ -105,6 +105,7 @@ void ksplice_free_update(struct ksplice_update *update)
 	ksplice_free_funcs(update);
 	kfree(update->values);
 	kfree(update->known);
+	kfree(update->mods);
 	kfree(update->description);
 	kfree(update->conflicts_text);
 	kfree(update);

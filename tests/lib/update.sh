@@ -28,20 +28,24 @@ make_update()
 	local id=$1 patch=$2 source=${3:-$KSPLICE_SOURCE}
 	shift 3 2>/dev/null || shift $#
 	[ "${1:-}" = -- ] && shift
-	local key dir patch_arg=--patch=$patch
+	local key dir tmp patch_arg=--patch=$patch
 	case " $* " in *" --diffext="*) patch_arg= ;; esac
 	key=$( { tool_fingerprint; echo "$id $source $KSPLICE_CONFIG_DIR $*"; cat "$patch"
 		for arg; do
 			case $arg in --earlier=*) cat "${arg#--earlier=}" ;; esac
 		done; } | sha256sum | cut -c1-16)
 	dir=$KSPLICE_CACHE/test-updates/$id-$key
+	# made beside test-updates, which the guests get a copy of: only
+	# complete updates appear there (renamed in), so that another test
+	# run's copy never sees one come and go
+	tmp=$KSPLICE_CACHE/test-updates.tmp/$id-$key
 	if [ ! -f "$dir/ksplice-$id.tar.gz" ]; then
-		rm -rf "$dir.tmp" && mkdir -p "$dir.tmp" || return 1
-		(cd "$dir.tmp" && "$KSPLICE_CREATE" ${patch_arg:+"$patch_arg"} --id="$id" \
+		rm -rf "$tmp" && mkdir -p "$tmp" || return 1
+		(cd "$tmp" && "$KSPLICE_CREATE" ${patch_arg:+"$patch_arg"} --id="$id" \
 			--config="$KSPLICE_CONFIG_DIR" "$@" "$source") >&2 ||
 			{ echo "make_update: ksplice-create failed for $patch" >&2
 			  return 1; }
-		rm -rf "$dir" && mv "$dir.tmp" "$dir" || return 1
+		mkdir -p "${dir%/*}" && rm -rf "$dir" && mv "$tmp" "$dir" || return 1
 	fi
 	echo "$dir/ksplice-$id.tar.gz"
 }
@@ -54,12 +58,14 @@ make_update()
 #   fs/proc/meminfo.c   the "SwapCached:     " label of meminfo_proc_show
 #                       reads "SwapKached:     " (a difference in a string
 #                       literal only; far enough from MemTotal for
-#                       tests/patches/meminfo.patch to apply).
+#                       tests/patches/meminfo.patch to apply);
+#   fs/binfmt_misc.c    bm_status_read returns one byte less (for
+#                       tests/patches/binfmt-status-mismatch.patch).
 # ksplice-create never writes into the tree it is given.  Kept in the cache
 # so that its scratch copy is reused.  The recipe version is part of the
 # path (ksplice-create keys its scratch copies by the tree's path) and of
 # the stamp (written once the tree is complete).
-MISMATCH_RECIPE=2
+MISMATCH_RECIPE=3
 mismatch_tree()
 {
 	local tree=$KSPLICE_CACHE/test-trees/mismatch-$MISMATCH_RECIPE file
@@ -80,6 +86,11 @@ mismatch_tree()
 			rm -f "$file" && mv "$file.tmp" "$file" || return 1
 		grep -q '"SwapKached:     "' "$file" ||
 			{ echo "mismatch_tree: meminfo.c recipe failed" >&2; return 1; }
+		file=$tree/fs/binfmt_misc.c
+		sed 's/ppos, s, strlen(s));$/ppos, s, strlen(s) - 1);/' "$KSPLICE_SOURCE/fs/binfmt_misc.c" >"$file.tmp" &&
+			rm -f "$file" && mv "$file.tmp" "$file" || return 1
+		grep -q 'ppos, s, strlen(s) - 1);' "$file" ||
+			{ echo "mismatch_tree: binfmt_misc.c recipe failed" >&2; return 1; }
 		echo "recipe $MISMATCH_RECIPE" >"$tree.stamp"
 	fi
 	echo "$tree"
