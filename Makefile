@@ -73,7 +73,9 @@ install: all
 	install -d $(LIBDIR)/create/lib $(LIBDIR)/ksplice-core \
 		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 $(CREATE_TOOLS) $(LIBDIR)/create/
-	install -m 644 create/lib/*.sh create/lib/*.h create/lib/*.mk $(LIBDIR)/create/lib/
+	install -m 644 create/lib/*.sh create/lib/*.h create/lib/*.mk create/lib/*.awk \
+		$(LIBDIR)/create/lib/
+	install -m 755 create/lib/depcc $(LIBDIR)/create/lib/
 	install -m 644 $(CORE_SOURCES) $(LIBDIR)/ksplice-core/
 	install -m 644 $(CORE_MODULE) $(APPLY_LIBS) $(LIBDIR)/
 	install -m 755 $(APPLY_TOOLS) $(DESTDIR)$(PREFIX)/sbin/

@@ -21,6 +21,9 @@
 declare -A OBJECTS_Y=() OBJECTS_M=() OBJECTS_DIR=()
 declare -A OBJ_SRCS=() OBJ_KIND=() OBJ_MODULE=()
 OBJS=()
+# Objects outside vmlinux and the modules that read a changed header (the
+# vDSO, boot code, host programs): their compiled result must not change.
+OTHER_OBJS=()
 
 # objects_parent PATH: the directory holding PATH ("." at the top).
 objects_parent()
@@ -213,6 +216,36 @@ objects_add()
 	fi
 }
 
+# objects_find_header H: the objects whose input includes header H (from
+# the dependency index, depindex.sh).
+objects_find_header()
+{
+	local h=$1 obj kind nv=0 nm=0
+	local -a readers
+
+	depindex_make
+	mapfile -t readers < <(depindex_readers "$h")
+	[ "${#readers[@]}" -gt 0 ] ||
+		die "$EXIT_NO_CHANGES" "no changes detected: no object of this kernel's configuration reads $h"
+	objects_query "${readers[@]}"
+	for obj in "${readers[@]}"; do
+		case $obj in
+		*.mod.o) continue ;;	# a module's modpost data
+		esac
+		kind=$(objects_kind "$obj")
+		case $kind in
+		vmlinux) nv=$((nv + 1)) ;;
+		module) nm=$((nm + 1)) ;;
+		*)
+			[[ " ${OTHER_OBJS[*]} " == *" $obj "* ]] || OTHER_OBJS+=("$obj")
+			continue
+			;;
+		esac
+		objects_add "$obj" "$h" "$kind"
+	done
+	say "$h is read by $nv objects of vmlinux, $nm of modules and ${#OTHER_OBJS[@]} others"
+}
+
 # objects_find SRC...: set OBJS, OBJ_SRCS and OBJ_KIND for the changed
 # files SRCs, or fail naming a file that the configuration does not build.
 objects_find()
@@ -222,6 +255,12 @@ objects_find()
 
 	objects_query "$@"
 	for src in "$@"; do
+		case $src in
+		*.h)
+			objects_find_header "$src"
+			continue
+			;;
+		esac
 		vmlinux=() modules=()
 		while read -r kind obj; do
 			case $kind in
@@ -259,35 +298,10 @@ objects_deps()
 {
 	local obj=$1 cmd
 
-	cmd=$SCRATCH_TREE/$(objects_parent "$obj")/.${obj##*/}.cmd
-	[ -f "$cmd" ] || return 1
-	awk '
-	# a/b/../c -> a/c, ./a -> a
-	function norm(p,    n, i, parts, out, k) {
-		n = split(p, parts, "/")
-		k = 0
-		for (i = 1; i <= n; i++) {
-			if (parts[i] == "." || parts[i] == "")
-				continue
-			if (parts[i] == ".." && k > 0 && out[k] != "..")
-				k--
-			else
-				out[++k] = parts[i]
-		}
-		p = ""
-		for (i = 1; i <= k; i++)
-			p = p (i > 1 ? "/" : "") out[i]
-		return p
-	}
-	/^source_/ { print norm($3); next }
-	/^deps_/ { deps = 1; next }
-	deps {
-		if ($1 != "" && $1 != "\\" && substr($1, 1, 1) != "$")
-			print norm($1)
-		if ($0 !~ /\\$/)
-			deps = 0
-	}
-	' "$cmd"
+	cmd=$(objects_parent "$obj")/.${obj##*/}.cmd
+	[ -f "$SCRATCH_TREE/$cmd" ] || return 1
+	(cd "$SCRATCH_TREE" && awk -f "$SELF_DIR/lib/cmd-deps.awk" "$cmd") |
+		tr ' ' '\n' | tail -n +2
 }
 
 # objects_modname OBJ: the name of the module OBJ is linked into, from

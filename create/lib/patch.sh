@@ -166,7 +166,7 @@ patch_from_diffext()
 }
 
 # patch_check_files LIST: LIST holds patch_files output; fail unless every
-# entry is a modified .c file, naming every one that is not.
+# entry is a modified .c or .h file, naming every one that is not.
 patch_check_files()
 {
 	local status path why bad=0
@@ -183,8 +183,8 @@ patch_check_files()
 		esac
 		if [ -z "$why" ]; then
 			case $path in
-			*.c) ;;
-			*) why="changes to $path are not supported yet: only .c files" ;;
+			*.c | *.h) ;;
+			*) why="changes to $path are not supported yet: only .c and .h files" ;;
 			esac
 		fi
 		if [ -n "$why" ]; then

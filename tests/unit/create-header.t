@@ -1,0 +1,55 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# A patch to a header: ksplice-create indexes the scratch copy once (which
+# objects of the configuration read which files), rebuilds exactly the
+# objects that read the header, refuses a new field in a struct that
+# existing code uses (naming the type and the objects), and says when no
+# object reads the header; the index is made once and reused.
+. "$(dirname "$0")/create-real-tree.sh"
+
+PATCHES=$ROOT/tests/patches
+# A stub ksplice-objdiff that keeps the manifest and finds nothing.
+no_changes=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
+	"$ROOT/ksplice-core/ksplice-format.h")
+{
+	echo '#!/bin/bash'
+	echo 'for a in "$@"; do last=$a; done'
+	echo "cp \"\$last\" \"$T/manifest\""
+	echo "exit $no_changes"
+} >"$T/objdiff"
+chmod +x "$T/objdiff"
+export KSPLICE_OBJDIFF=$T/objdiff
+
+# the objects that read inotify.h, and only they
+create --patch="$PATCHES/inotify-mask.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "inotify-mask: status $STATUS, want 5 from the stub"
+grep -q "fs/notify/inotify/inotify.h is read by 3 objects of vmlinux, 0 of modules and 0 others" "$T/out" ||
+	fail "the readers of inotify.h are not counted as expected"
+objs=$(cut -d' ' -f1 "$T/manifest" | sort | tr '\n' ' ')
+[ "$objs" = "fs/notify/fdinfo.o fs/notify/inotify/inotify_fsnotify.o fs/notify/inotify/inotify_user.o " ] ||
+	fail "objects compared: $objs"
+grep "Indexed [0-9]* objects" "$T/out" || true
+
+# a new field in a struct the running code uses: refused, named
+create --patch="$PATCHES/inotify-layout.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 6 ] || fail "inotify-layout: status $STATUS, want 6"
+grep -q "Indexing" "$T/out" && fail "the index was made again"
+grep -q "struct inotify_inode_mark changes its layout (size 80 -> 80, 2 -> 3 members), and fs/notify/inotify/inotify_user.o uses it" "$T/err" ||
+	fail "the layout change is not named"
+grep -q "the patch changes the layout of [0-9]* type(s) that the running kernel uses" "$T/err" ||
+	fail "no summary of the layout changes"
+
+# a header no object of this configuration reads: nothing to do
+{
+	echo '--- a/include/linux/zorro.h'
+	echo '+++ b/include/linux/zorro.h'
+	echo '@@ -1,2 +1,3 @@'
+	sed -n 1p "$SRC/include/linux/zorro.h" | sed 's/^/ /'
+	echo '+/* x */'
+	sed -n 2p "$SRC/include/linux/zorro.h" | sed 's/^/ /'
+} >"$T/zorro.patch"
+create --patch="$T/zorro.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "zorro.h: status $STATUS, want 5"
+grep -q "no object of this kernel's configuration reads include/linux/zorro.h" "$T/err" ||
+	fail "an unread header is not said so"
+exit 0
