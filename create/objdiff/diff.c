@@ -372,6 +372,64 @@ static void compare_data(struct objpair *op)
 	}
 }
 
+/* Does section sec of one side differ from its namesake in other? */
+static enum cmp table_compare(const struct ksec *sec, const struct kobj *other,
+			      const struct linemap *lines)
+{
+	const struct ksec *o = sec_find(other, sec->name);
+
+	if (!o || o->size != sec->size)
+		return CMP_DIFF;
+	return range_compare(o, 0, o->size, sec, 0, sec->size, false, lines);
+}
+
+static void table_changed(struct objpair *op, const char *name)
+{
+	op->changed_tables = xrealloc(op->changed_tables,
+				      (op->nchanged_tables + 1) *
+				      sizeof(*op->changed_tables));
+	op->changed_tables[op->nchanged_tables++] = name;
+}
+
+/*
+ * Tables ksplice does not know (DATA_UNKNOWN): any difference, a section
+ * that appears or goes, counts (a moved __LINE__ alone is decided with
+ * __LINE__ pinned, as for data).
+ */
+static void compare_tables(struct objpair *op)
+{
+	size_t i;
+
+	for (i = 0; i < op->post->nsecs; i++) {
+		const struct ksec *s = &op->post->secs[i];
+		enum cmp res;
+
+		if (data_class(s) != DATA_UNKNOWN || s->code)
+			continue;
+		res = table_compare(s, op->pre, op->lines);
+		if (res == CMP_LINES && !op->pinned) {
+			op->need_pinned = true;
+			continue;
+		}
+		if (res == CMP_LINES) {
+			const struct ksec *ps = sec_find(op->pinned->post,
+							 s->name);
+
+			res = ps ? table_compare(ps, op->pinned->pre, NULL) :
+				   CMP_DIFF;
+		}
+		if (res != CMP_SAME)
+			table_changed(op, s->name);
+	}
+	for (i = 0; i < op->pre->nsecs; i++) {
+		const struct ksec *s = &op->pre->secs[i];
+
+		if (data_class(s) == DATA_UNKNOWN && !s->code &&
+		    !sec_find(op->post, s->name))
+			table_changed(op, s->name);
+	}
+}
+
 /* "__ksymtab_foo" of obj in a section of the GPL table? */
 static int export_kind(const struct kobj *obj, const char *name)
 {
@@ -463,6 +521,7 @@ void diff_objpair(struct objpair *op, struct plan *plan)
 	spread_cold(op->pre_units, op->npre);
 	spread_cold(op->post_units, op->npost);
 	compare_data(op);
+	compare_tables(op);
 	export_changes(op, op->pre, op->post, true, plan);
 	export_changes(op, op->post, op->pre, false, plan);
 }

@@ -222,6 +222,16 @@ static void refuse_init_summary(struct plan *plan)
 	free(list);
 }
 
+/* A changed table ksplice does not know: refused, named. */
+static void decide_tables(struct plan *plan, struct objpair *op)
+{
+	size_t i;
+
+	for (i = 0; i < op->nchanged_tables; i++)
+		plan_refuse(plan, op, "section %s changed: a kernel table that ksplice does not know (its entries are read by whatever walks it, which would not see the change); not supported",
+			    op->changed_tables[i]);
+}
+
 size_t plan_decide(struct plan *plan)
 {
 	size_t i, k, carried = 0;
@@ -229,6 +239,7 @@ size_t plan_decide(struct plan *plan)
 	for (i = 0; i < plan->nops; i++) {
 		decide_units(plan, &plan->ops[i]);
 		decide_data(plan, &plan->ops[i]);
+		decide_tables(plan, &plan->ops[i]);
 	}
 	for (i = 0; i < plan->nops; i++)
 		for (k = 0; k < plan->ops[i].npost; k++)

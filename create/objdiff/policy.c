@@ -60,6 +60,26 @@ enum code_class code_class(const struct ksec *sec)
 	return CODE_RUNTIME;
 }
 
+/*
+ * The compiler's own data sections (and the kernel's variants of them:
+ * .data..read_mostly, .data.once, .rodata.str1.1...), whose contents are
+ * variables and constants.  Any other allocated section is a table that
+ * some part of the kernel walks (.pci_fixup_header, __tracepoints...).
+ */
+static bool plain_data_section(const char *n)
+{
+	static const char * const plain[] = {
+		".data", ".rodata", ".bss", ".tdata", ".tbss", ".init.",
+		".exit.", ".meminit.", ".ref.",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(plain); i++)
+		if (starts_with(n, plain[i]))
+			return true;
+	return false;
+}
+
 enum data_class data_class(const struct ksec *sec)
 {
 	static const char * const boot[] = {
@@ -97,5 +117,7 @@ enum data_class data_class(const struct ksec *sec)
 		return DATA_PERCPU;
 	if (special_find(n) || special_companion(n))
 		return DATA_TABLE;
+	if (!plain_data_section(n))
+		return DATA_UNKNOWN;
 	return DATA_RUNTIME;
 }

@@ -30,6 +30,10 @@ enum data_class {
 	DATA_EXPORT,	/* export tables, compared by exported name */
 	DATA_TABLE,	/* a special table (special.h), compared per function */
 	DATA_FRESH,	/* __dyndbg: the new code gets its own copy */
+	DATA_UNKNOWN,	/* a table ksplice does not know (.pci_fixup_header,
+			 * __tracepoints...): its entries may have no names,
+			 * and a change to it would not reach whatever
+			 * walked it: any difference is refused */
 	DATA_IGNORED,	/* never in memory: debug info, notes, .modinfo */
 };
 

@@ -86,6 +86,9 @@ struct objpair {
 	struct tables *tables;	/* table entries by unit (tables.c) */
 	enum data_diff *data_diff;	/* per post symbol (diff.c) */
 	enum data_fate *data_fate;	/* per post symbol (plan.c) */
+	/* tables ksplice does not know (DATA_UNKNOWN) that differ (diff.c) */
+	const char **changed_tables;
+	size_t nchanged_tables;
 };
 
 /* Find the units of both objects and pair them by name. */
