@@ -19,8 +19,9 @@
  * The new-code module is pinned (pin.c) from the start of an apply until
  * its reversal has turned the redirections off: not even "rmmod -f" can
  * unload it in between; the helper of an update that patches modules is
- * held as long (modules.c), to patch them when they load again.  An update whose new code's addresses the kernel
- * may still hold after a reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
+ * held as long (modules.c), to patch them when they load again.  An
+ * update whose new code's addresses the kernel may still hold after a
+ * reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 

@@ -7,12 +7,13 @@
  * section's name, or for a section of a module, any address of that name
  * in the module (targets.c).  The sections and symbols of a module that
  * is not loaded wait: they are matched alone when it loads
- * (ksplice_match_module(), with the update's other symbols as bound).  A candidate matches when its bytes equal the pre code
- * outside relocation fields and rewrite windows, every relocation field
- * decodes to an acceptable address of its symbol, and every rewrite
- * window holds the original bytes or a form the kernel rewrites them to
- * (rewrite.c).  A symbol a candidate binds is bound tentatively: the
- * bindings are rolled back unless the candidate is the only match.
+ * (ksplice_match_module(), with the update's other symbols as bound).
+ * A candidate matches when its bytes equal the pre code outside
+ * relocation fields and rewrite windows, every relocation field decodes
+ * to an acceptable address of its symbol, and every rewrite window holds
+ * the original bytes or a form the kernel rewrites them to (rewrite.c).
+ * A symbol a candidate binds is bound tentatively: the bindings are
+ * rolled back unless the candidate is the only match.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 

@@ -22,9 +22,9 @@
  * (module_unload_free()).
  *
  * The module loader's lists change under its module_mutex, which is not
- * exported; it is found by name, as is find_module().  Were the core ever unloaded with a pin
- * in place, the loader would free it like its own (module_unload_free():
- * one module_put() and kfree() per entry).
+ * exported; it is found by name, as is find_module().  Were the core ever
+ * unloaded with a pin in place, the loader would free it like its own
+ * (module_unload_free(): one module_put() and kfree() per entry).
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -80,9 +80,23 @@ static struct module_use *ksplice_use_locked(struct module *user,
 	return use;
 }
 
+/* Under module_mutex: take an entry of ksplice_use_locked() off its lists. */
+static void ksplice_unuse_locked(struct module_use *use)
+{
+	list_del(&use->source_list);
+	list_del(&use->target_list);
+}
+
+/* Then, without the lock: its reference and its memory. */
+static void ksplice_use_free(struct module_use *use)
+{
+	module_put(use->target);
+	kfree(use);
+}
+
 /**
  * ksplice_use_target() - keep a module an update patches loaded
- * @user:	the update's helper or new-code module
+ * @user:	the update's helper
  * @name:	the target module
  *
  * @user uses the module (lsmod lists it among the users) until @user is
@@ -122,15 +136,11 @@ void ksplice_unuse_target(struct module *user, struct module *mod)
 	list_for_each_entry(use, &mod->source_list, source_list)
 		if (use->source == user)
 			found = use;
-	if (found) {
-		list_del(&found->source_list);
-		list_del(&found->target_list);
-	}
+	if (found)
+		ksplice_unuse_locked(found);
 	mutex_unlock(ksplice_module_mutex);
-	if (found) {
-		module_put(mod);
-		kfree(found);
-	}
+	if (found)
+		ksplice_use_free(found);
 }
 
 /**
@@ -160,11 +170,9 @@ void ksplice_unhold(struct module_use *use)
 	if (!use)
 		return;
 	mutex_lock(ksplice_module_mutex);
-	list_del(&use->source_list);
-	list_del(&use->target_list);
+	ksplice_unuse_locked(use);
 	mutex_unlock(ksplice_module_mutex);
-	module_put(use->target);
-	kfree(use);
+	ksplice_use_free(use);
 }
 
 /**

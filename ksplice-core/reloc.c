@@ -148,8 +148,7 @@ static int ksplice_record_value(struct ksplice_update *update,
 			 "record at %lx: outside the module", r->place);
 		return -EINVAL;
 	}
-	if (!ksplice_reloc_encode(r->type, update->values[r->symbol],
-				  r->addend, r->place, out)) {
+	if (!ksplice_record_encode(update, r, out)) {
 		snprintf(update->finalize_msg, sizeof(update->finalize_msg),
 			 "record at %lx: value of symbol %u out of range for type %u",
 			 r->place, r->symbol, r->type);

@@ -201,8 +201,8 @@ static void put_rewrite(FILE *f, const struct unit *u,
 static size_t emit_rewrites(FILE *f, const struct plan *plan,
 			    struct objpair *op, struct unit *u)
 {
-	struct rewrite *rw;
-	size_t n = rewrites_for(op->hobj, u, &rw), i;
+	struct rewrite *rw = u->rewrites;
+	size_t n = u->nrewrites, i;
 
 	for (i = 0; i < n; i++)
 		if (rw[i].repl)
@@ -214,7 +214,6 @@ static size_t emit_rewrites(FILE *f, const struct plan *plan,
 			put_rewrite(f, u, &rw[i], i);
 		fputs("};\n\n", f);
 	}
-	rewrites_free(rw, n);
 	return n;
 }
 

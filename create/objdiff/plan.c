@@ -323,23 +323,27 @@ static void check_helper_complete(struct plan *plan, struct objpair *op)
 	}
 }
 
-/* The symbols the relocations of u's alternative replacements name. */
-static void plan_repl_symbols(struct plan *plan, struct objpair *op,
-			      struct unit *u)
+/*
+ * The rewrite windows of helper unit u, kept for the emitter, and the
+ * symbols the relocations of their alternative replacements name.
+ */
+static void plan_rewrites(struct plan *plan, struct objpair *op,
+			  struct unit *u)
 {
+	size_t i, first, nr, k;
 	struct rewrite *rw;
-	size_t n = rewrites_for(op->hobj, u, &rw), i, first, nr, k;
 	struct target t;
 
-	for (i = 0; i < n; i++) {
-		nr = rewrite_repl_rels(&rw[i], &first);
+	u->nrewrites = rewrites_for(op->hobj, u, &u->rewrites);
+	for (i = 0; i < u->nrewrites; i++) {
+		rw = &u->rewrites[i];
+		nr = rewrite_repl_rels(rw, &first);
 		for (k = first; k < first + nr; k++) {
-			target_resolve(&rw[i].repl_sec->rels[k], true, &t);
+			target_resolve(&rw->repl_sec->rels[k], true, &t);
 			if (t.sym)
 				hsym_add(plan, op, t.sym, false);
 		}
 	}
-	rewrites_free(rw, n);
 }
 
 static void plan_helper(struct plan *plan)
@@ -365,7 +369,7 @@ static void plan_helper(struct plan *plan)
 				if (t.sym)
 					hsym_add(plan, op, t.sym, false);
 			}
-			plan_repl_symbols(plan, op, u);
+			plan_rewrites(plan, op, u);
 		}
 		check_helper_complete(plan, op);
 	}

@@ -312,12 +312,3 @@ size_t rewrites_for(struct kobj *obj, struct unit *u, struct rewrite **out)
 	*out = l.v;
 	return l.n;
 }
-
-void rewrites_free(struct rewrite *rw, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(rw[i].repl);
-	free(rw);
-}

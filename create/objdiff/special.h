@@ -87,7 +87,6 @@ struct rewrite {
 
 /* The rewrites of unit u of obj, sorted, overlaps merged. */
 size_t rewrites_for(struct kobj *obj, struct unit *u, struct rewrite **out);
-void rewrites_free(struct rewrite *rw, size_t n);
 
 /* The relocations of an alternative's replacement: count, first index. */
 size_t rewrite_repl_rels(const struct rewrite *w, size_t *first);

@@ -39,6 +39,8 @@ enum data_fate {
 	DFATE_REFUSED,
 };
 
+struct rewrite;		/* special.h */
+
 struct unit {
 	struct ksym *sym;
 	struct ksec *sec;
@@ -55,6 +57,8 @@ struct unit {
 	const char *asm_name;	/* post: unique name in new-code.S */
 	bool address_taken;	/* post, new: code or data of the update
 				 * stores its address (plan.c) */
+	struct rewrite *rewrites;	/* helper: its windows (plan.c) */
+	size_t nrewrites;
 };
 
 struct objpair {
