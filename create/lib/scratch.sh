@@ -119,18 +119,20 @@ SCRATCH_KCFLAGS=$SCRATCH_SECTION_FLAGS
 # scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch with
 # KCFLAGS=$SCRATCH_KCFLAGS, and <ksplice-patch.h> on the include path.
 #
-# One make job: for a single target, Kbuild's make of a directory hands
-# it to every subdirectory it lists whose path is a prefix of the
-# target's, and the top directory lists arch/x86 as well as arch/x86/pci
-# (and arch/x86/lib, power, video).  So arch/x86/pci/fixup.o is compiled
-# by arch/x86's make, with arch/x86's flags, and by arch/x86/pci's.  In
-# parallel the two compiles write the same .o and .d files at once, and
-# fixdep, objtool or nm of one finds a file that the other has just
-# removed.  With one job they run in turn, arch/x86 first (a directory
-# sorts before those below it), and the object's own directory compiles
-# it again since its command line differs: the object is always the one
-# its own flags make.  An update has few objects; building them one at a
-# time costs little.
+# Objects under arch/x86 are built with one make job: for a single target,
+# Kbuild's make of a directory hands it to every subdirectory it lists
+# whose path is a prefix of the target's, and the top directory lists
+# arch/x86 as well as arch/x86/pci (and arch/x86/lib, power, video).  So
+# arch/x86/pci/fixup.o is compiled by arch/x86's make, with arch/x86's
+# flags, and by arch/x86/pci's.  In parallel the two compiles write the
+# same .o and .d files at once, and fixdep, objtool or nm of one finds a
+# file that the other has just removed.  With one job they run in turn,
+# arch/x86 first (a directory sorts before those below it), and the
+# object's own directory compiles it again since its command line
+# differs: the object is always the one its own flags make.  No other
+# directory is listed both on its own and inside another, so the other
+# objects (thousands, for a change to a core header) are built first, in
+# parallel, by one make of their own.
 scratch_build_objects()
 {
 	local log=$1 obj
@@ -139,6 +141,26 @@ scratch_build_objects()
 	for obj in "$@"; do
 		rm -f -- "$SCRATCH_TREE/$obj"
 	done
-	run_logged "$log" scratch_make -j1 \
-		KCFLAGS="$SCRATCH_KCFLAGS -I$(cd "$CORE_INCLUDE" && pwd)" "$@"
+	run_logged "$log" scratch_make_objects \
+		"$SCRATCH_KCFLAGS -I$(cd "$CORE_INCLUDE" && pwd)" "$@"
+}
+
+# scratch_make_objects KCFLAGS OBJECT...: the makes of scratch_build_objects.
+scratch_make_objects()
+{
+	local flags=$1 obj par=() ser=()
+
+	shift
+	for obj in "$@"; do
+		case $obj in
+		arch/x86/*) ser+=("$obj") ;;
+		*) par+=("$obj") ;;
+		esac
+	done
+	if [ ${#par[@]} -gt 0 ]; then
+		scratch_make -j"$JOBS" KCFLAGS="$flags" "${par[@]}" || return 1
+	fi
+	if [ ${#ser[@]} -gt 0 ]; then
+		scratch_make -j1 KCFLAGS="$flags" "${ser[@]}" || return 1
+	fi
 }
