@@ -8,8 +8,10 @@ DESTDIR ?=
 TESTS ?=
 
 CREATE_TOOLS := create/ksplice-create create/ksplice-objdiff
-APPLY_TOOLS := apply/ksplice-apply apply/ksplice-undo apply/ksplice-view
-APPLY_LIBS := apply/ksplice-lib.sh
+APPLY_TOOLS := apply/ksplice-apply apply/ksplice-undo apply/ksplice-view \
+	apply/ksplice-upgrade
+APPLY_LIBS := apply/ksplice-lib.sh apply/ksplice-client.sh
+SYSCONFDIR ?= /etc
 CORE_MODULE := ksplice-core/ksplice.ko
 
 # Build only the parts whose Makefile exists.
@@ -64,7 +66,10 @@ clean:
 # Layout: $(PREFIX)/lib/ksplice holds the core (ksplice.ko), ksplice-lib.sh,
 # create/ (ksplice-create, its lib/ and ksplice-objdiff) and the core's
 # sources (ksplice-create builds them for the target kernel's symbol
-# versions); bin/ksplice-create links to it, sbin/ has the apply tools.
+# versions); bin/ksplice-create links to it, bin/ has ksplice-publish,
+# sbin/ the apply tools and the client; the client's configuration (kept
+# if there is one), cron file and boot unit go to SYSCONFDIR and
+# lib/systemd/system.
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/ksplice
 CORE_SOURCES := ksplice-core/Kbuild ksplice-core/Makefile ksplice-core/*.h \
 	$(filter-out %.mod.c,$(wildcard ksplice-core/*.c))
@@ -79,6 +84,15 @@ install: all
 	install -m 644 $(CORE_SOURCES) $(LIBDIR)/ksplice-core/
 	install -m 644 $(CORE_MODULE) $(APPLY_LIBS) $(LIBDIR)/
 	install -m 755 $(APPLY_TOOLS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 apply/ksplice-publish $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(SYSCONFDIR)/ksplice $(DESTDIR)$(SYSCONFDIR)/cron.d \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
+	[ -e $(DESTDIR)$(SYSCONFDIR)/ksplice/ksplice.conf ] || \
+		install -m 644 apply/etc/ksplice.conf $(DESTDIR)$(SYSCONFDIR)/ksplice/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' apply/etc/ksplice.cron \
+		>$(DESTDIR)$(SYSCONFDIR)/cron.d/ksplice
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' apply/etc/ksplice.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/ksplice.service
 	ln -sf ../lib/ksplice/create/ksplice-create $(DESTDIR)$(PREFIX)/bin/ksplice-create
 
 help:
