@@ -17,7 +17,7 @@ CORE_MODULE := ksplice-core/ksplice.ko
 # Build only the parts whose Makefile exists.
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard create/Makefile ksplice-core/Makefile))
 
-.PHONY: all deps deps-check demo check clean install help $(SUBDIRS)
+.PHONY: all deps deps-check demo check clean install install-files help $(SUBDIRS)
 
 all: $(SUBDIRS)
 
@@ -75,6 +75,10 @@ CORE_SOURCES := ksplice-core/Kbuild ksplice-core/Makefile ksplice-core/*.h \
 	$(filter-out %.mod.c,$(wildcard ksplice-core/*.c))
 
 install: all
+	$(MAKE) install-files
+
+# (what install copies, without building first: tests/unit/install.t)
+install-files:
 	install -d $(LIBDIR)/create/lib $(LIBDIR)/ksplice-core \
 		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 $(CREATE_TOOLS) $(LIBDIR)/create/
@@ -93,6 +97,9 @@ install: all
 		>$(DESTDIR)$(SYSCONFDIR)/cron.d/ksplice
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' apply/etc/ksplice.service \
 		>$(DESTDIR)$(PREFIX)/lib/systemd/system/ksplice.service
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	ln -sf ../lib/ksplice/create/ksplice-create $(DESTDIR)$(PREFIX)/bin/ksplice-create
 
 help:

@@ -29,8 +29,9 @@ KC_LOCKED=0 KC_TMP=
 # kc_log TEXT: a line in the log (best effort: the log may be unwritable).
 kc_log()
 {
+	[ -d "${KC_LOG%/*}" ] || mkdir -p "${KC_LOG%/*}" 2>/dev/null
 	printf '%s %s[%s]: %s\n' "$(date '+%Y-%m-%d %H:%M:%S')" "$KS_PROG" "$$" "$*" \
-		>>"$KC_LOG" 2>/dev/null || true
+		2>/dev/null >>"$KC_LOG" || true
 }
 
 # kc_die TEXT: log the error, report it and exit 1.
@@ -40,13 +41,13 @@ kc_die()
 	ks_die "$*"
 }
 
-# kc_bool KEY VALUE: yes or no, or die naming the key.
+# kc_bool LINE KEY VALUE: yes or no, or die naming the line and key.
 kc_bool()
 {
-	case $2 in
+	case $3 in
 	yes | true | on | 1) echo yes ;;
 	no | false | off | 0) echo no ;;
-	*) ks_die "$KC_CONF: $1 must be yes or no, not '$2'" ;;
+	*) ks_die "$KC_CONF:$1: $2 must be yes or no, not '$3'" ;;
 	esac
 }
 
@@ -60,10 +61,13 @@ kc_conf_load()
 	[ -r "$KC_CONF" ] || ks_die "cannot read the configuration $KC_CONF"
 	while IFS= read -r line || [ -n "$line" ]; do
 		n=$((n + 1))
-		line=${line%%#*}
 		case $line in
 		*[!\ \	]*) ;;
 		*) continue ;;
+		esac
+		# a comment is a line of its own: values may hold '#'
+		case ${line#"${line%%[! \	]*}"} in
+		'#'*) continue ;;
 		esac
 		case $line in
 		*=*) ;;
@@ -74,14 +78,14 @@ kc_conf_load()
 		case $key in
 		repository) KC_REPO=${value%/} ;;
 		keyring) KC_KEYRING=$value ;;
-		autoinstall) KC_AUTOINSTALL=$(kc_bool "$key" "$value") || exit 1 ;;
-		install_on_reboot) KC_ON_REBOOT=$(kc_bool "$key" "$value") || exit 1 ;;
+		autoinstall) KC_AUTOINSTALL=$(kc_bool "$n" "$key" "$value") || exit 1 ;;
+		install_on_reboot) KC_ON_REBOOT=$(kc_bool "$n" "$key" "$value") || exit 1 ;;
 		proxy) KC_PROXY=$value ;;
 		cron_delay)
 			case $value in
 			'' | *[!0-9]*) ks_die "$KC_CONF:$n: cron_delay must be a number of seconds" ;;
 			esac
-			KC_CRON_DELAY=$value ;;
+			KC_CRON_DELAY=$(printf '%s' "$value" | sed 's/^0*\(.\)/\1/') ;;
 		*) ks_die "$KC_CONF:$n: unknown setting '$key'" ;;
 		esac
 	done <"$KC_CONF"
@@ -111,6 +115,10 @@ kc_lock()
 
 	mkdir -p "${KC_LOCK%/*}" 2>/dev/null
 	while ! mkdir "$KC_LOCK" 2>/dev/null; do
+		if [ ! -d "$KC_LOCK" ]; then
+			ks_error "cannot create the lock $KC_LOCK"
+			return 1
+		fi
 		owner=$(cat "$KC_LOCK/pid" 2>/dev/null)
 		if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
 			ks_error "another ksplice-upgrade is running (pid $owner)"
@@ -144,7 +152,8 @@ kc_fetch()
 		if command -v curl >/dev/null 2>&1; then
 			err=$(curl -fsSL --connect-timeout 30 -o "$2" "$1" 2>&1) && return 0
 		else
-			err=$(wget -q -T 30 -O "$2" "$1" 2>&1) && return 0
+			# (busybox 1.35's wget crashes on -T: a time limit around it)
+			err=$(timeout 600 wget -q -O "$2" "$1" 2>&1) && return 0
 		fi ;;
 	*) err="not an http, https or file URL" ;;
 	esac
@@ -307,7 +316,7 @@ kc_archive()
 	mkdir -p "$KC_ARCHIVES" || kc_die "cannot create $KC_ARCHIVES"
 	if [ ! -f "$file" ] || [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
 		kc_tmp
-		echo "Downloading update $id ($size bytes)..." >&2
+		[ "${KC_QUIET:-0}" = 1 ] || echo "Downloading update $id ($size bytes)..." >&2
 		out=$(kc_fetch "$KC_REPO/$KC_PATH/ksplice-$id.tar.gz" "$KC_TMP/$id.tar.gz") ||
 			kc_die "cannot download update $id: $out"
 		have=$(wc -c <"$KC_TMP/$id.tar.gz" | tr -d ' ')

@@ -105,8 +105,10 @@
  *                 module kept loaded for good: KSPLICE_NEW_KEEP_MODULE)
  *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
  *                 code_busy | module_busy | failed_to_find |
- *                 out_of_memory | call_failed | unexpected | on_top
- *                 (on_top: another update uses this one's new code)
+ *                 out_of_memory | call_failed | unexpected | on_top |
+ *                 not_loaded (on_top: another update uses this one's new
+ *                 code; not_loaded: a module the new code refers to is
+ *                 not loaded)
  *   abort_detail  one line saying what failed, for people
  *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
  *                 where is the address as %pS prints it ("func+0x1d/0x90",
@@ -115,6 +117,9 @@
  *   on_top_of     the applied updates whose new code this one uses (it was
  *                 made on top of them: ksplice-create --earlier), one id a
  *                 line; they cannot be reversed before this one
+ *   targets       one line a module the update patches:
+ *                 "<module> patched|waiting" (waiting: not loaded; the
+ *                 core patches it when it loads)
  *   redirects     one line a replaced function:
  *                 "<function> <ftrace|kprobe> caught=<n> missed=<n>"
  *                 and " unguarded" for an ftrace redirection without a
