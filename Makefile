@@ -17,7 +17,7 @@ CORE_MODULE := ksplice-core/ksplice.ko
 # Build only the parts whose Makefile exists.
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard create/Makefile ksplice-core/Makefile))
 
-.PHONY: all deps deps-check demo check clean install install-files help $(SUBDIRS)
+.PHONY: all deps deps-check demo check clean install install-files deb help $(SUBDIRS)
 
 all: $(SUBDIRS)
 
@@ -86,6 +86,8 @@ install-files:
 		$(LIBDIR)/create/lib/
 	install -m 755 create/lib/depcc $(LIBDIR)/create/lib/
 	install -m 644 $(CORE_SOURCES) $(LIBDIR)/ksplice-core/
+	install -d $(LIBDIR)/ksplice-core/include
+	install -m 644 ksplice-core/include/*.h $(LIBDIR)/ksplice-core/include/
 	install -m 644 $(CORE_MODULE) $(APPLY_LIBS) $(LIBDIR)/
 	install -m 755 $(APPLY_TOOLS) $(DESTDIR)$(PREFIX)/sbin/
 	install -m 755 apply/ksplice-publish $(DESTDIR)$(PREFIX)/bin/
@@ -102,6 +104,11 @@ install-files:
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	ln -sf ../lib/ksplice/create/ksplice-create $(DESTDIR)$(PREFIX)/bin/ksplice-create
 
+# Debian packages (ksplice-common, ksplice, ksplice-create) in this
+# directory: scripts/make-deb.
+deb: all
+	scripts/make-deb
+
 help:
 	@echo 'make deps     set up everything (as root): packages, test kernel'
 	@echo '              image, its source and headers (scripts/ksplice-setup)'
@@ -115,4 +122,6 @@ help:
 	@echo '              ksplice-create in bin, apply tools in sbin, the'
 	@echo '              rest in lib/ksplice; KDIR=<build dir> builds the'
 	@echo '              core for another kernel than the test kernel'
+	@echo 'make deb      build the Debian packages ksplice-common, ksplice'
+	@echo '              (target machines) and ksplice-create (build machines)'
 	@echo 'make clean    remove build products'
