@@ -8,14 +8,16 @@ DESTDIR ?=
 TESTS ?=
 
 CREATE_TOOLS := create/ksplice-create create/ksplice-objdiff
-APPLY_TOOLS := apply/ksplice-apply apply/ksplice-undo apply/ksplice-view
-APPLY_LIBS := apply/ksplice-lib.sh
+APPLY_TOOLS := apply/ksplice-apply apply/ksplice-undo apply/ksplice-view \
+	apply/ksplice-upgrade
+APPLY_LIBS := apply/ksplice-lib.sh apply/ksplice-client.sh
+SYSCONFDIR ?= /etc
 CORE_MODULE := ksplice-core/ksplice.ko
 
 # Build only the parts whose Makefile exists.
 SUBDIRS := $(patsubst %/Makefile,%,$(wildcard create/Makefile ksplice-core/Makefile))
 
-.PHONY: all deps deps-check demo check clean install help $(SUBDIRS)
+.PHONY: all deps deps-check demo check clean install install-files deb help $(SUBDIRS)
 
 all: $(SUBDIRS)
 
@@ -64,12 +66,19 @@ clean:
 # Layout: $(PREFIX)/lib/ksplice holds the core (ksplice.ko), ksplice-lib.sh,
 # create/ (ksplice-create, its lib/ and ksplice-objdiff) and the core's
 # sources (ksplice-create builds them for the target kernel's symbol
-# versions); bin/ksplice-create links to it, sbin/ has the apply tools.
+# versions); bin/ksplice-create links to it, bin/ has ksplice-publish,
+# sbin/ the apply tools and the client; the client's configuration (kept
+# if there is one), cron file and boot unit go to SYSCONFDIR and
+# lib/systemd/system.
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/ksplice
 CORE_SOURCES := ksplice-core/Kbuild ksplice-core/Makefile ksplice-core/*.h \
 	$(filter-out %.mod.c,$(wildcard ksplice-core/*.c))
 
 install: all
+	$(MAKE) install-files
+
+# (what install copies, without building first: tests/unit/install.t)
+install-files:
 	install -d $(LIBDIR)/create/lib $(LIBDIR)/ksplice-core \
 		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 $(CREATE_TOOLS) $(LIBDIR)/create/
@@ -77,9 +86,28 @@ install: all
 		$(LIBDIR)/create/lib/
 	install -m 755 create/lib/depcc $(LIBDIR)/create/lib/
 	install -m 644 $(CORE_SOURCES) $(LIBDIR)/ksplice-core/
+	install -d $(LIBDIR)/ksplice-core/include
+	install -m 644 ksplice-core/include/*.h $(LIBDIR)/ksplice-core/include/
 	install -m 644 $(CORE_MODULE) $(APPLY_LIBS) $(LIBDIR)/
 	install -m 755 $(APPLY_TOOLS) $(DESTDIR)$(PREFIX)/sbin/
+	install -m 755 apply/ksplice-publish $(DESTDIR)$(PREFIX)/bin/
+	install -d $(DESTDIR)$(SYSCONFDIR)/ksplice $(DESTDIR)$(SYSCONFDIR)/cron.d \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system
+	[ -e $(DESTDIR)$(SYSCONFDIR)/ksplice/ksplice.conf ] || \
+		install -m 644 apply/etc/ksplice.conf $(DESTDIR)$(SYSCONFDIR)/ksplice/
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' apply/etc/ksplice.cron \
+		>$(DESTDIR)$(SYSCONFDIR)/cron.d/ksplice
+	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' apply/etc/ksplice.service \
+		>$(DESTDIR)$(PREFIX)/lib/systemd/system/ksplice.service
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5/
 	ln -sf ../lib/ksplice/create/ksplice-create $(DESTDIR)$(PREFIX)/bin/ksplice-create
+
+# Debian packages (ksplice-common, ksplice, ksplice-create) in this
+# directory: scripts/make-deb.
+deb: all
+	scripts/make-deb
 
 help:
 	@echo 'make deps     set up everything (as root): packages, test kernel'
@@ -94,4 +122,6 @@ help:
 	@echo '              ksplice-create in bin, apply tools in sbin, the'
 	@echo '              rest in lib/ksplice; KDIR=<build dir> builds the'
 	@echo '              core for another kernel than the test kernel'
+	@echo 'make deb      build the Debian packages ksplice-common, ksplice'
+	@echo '              (target machines) and ksplice-create (build machines)'
 	@echo 'make clean    remove build products'

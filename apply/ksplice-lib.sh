@@ -27,6 +27,8 @@ KS_FORMAT=3
 # the id rule: KSPLICE_ID_MAX characters of [a-z0-9_] (KSPLICE_ID_CHARS),
 # also checked by tests/unit/apply-args.t
 KS_ID_MAX=32
+# the repository index format: KSPLICE_REPO_FORMAT, also checked there
+KS_REPO_FORMAT=1
 KS_RAW_ERRORS=0
 
 # ks_error TEXT: an error message on stderr.
@@ -99,6 +101,51 @@ ks_valid_id()
 	'' | *[!a-z0-9_]*) return 1 ;;
 	esac
 	[ "${#1}" -le "$KS_ID_MAX" ]
+}
+
+# ks_archive_problem ARCHIVE: print what makes ARCHIVE unsafe or not an
+# update, before anything is unpacked (see THE REPOSITORY in
+# ksplice-format.h): nothing if it holds only regular files named as in
+# THE ARCHIVE in one directory ksplice-<id>/.  "ID <id>" on success.
+ks_archive_problem()
+{
+	local list type name rest dir= id=
+
+	if ! list=$(tar -tvzf "$1" 2>/dev/null); then
+		echo "cannot read the archive: it is truncated or corrupt"
+		return 0
+	fi
+	[ -n "$list" ] || { echo "the archive is empty"; return 0; }
+	while read -r type _ _ _ _ name rest; do
+		case $rest in
+		'') ;;
+		'-> '* | 'link to '*) echo "the archive holds $name, a link ($rest)"; return 0 ;;
+		*) echo "the archive holds an entry whose name has a space: $name $rest"; return 0 ;;
+		esac
+		case $name in
+		ksplice-*/*) ;;
+		*) echo "the archive holds $name, outside a ksplice-<id>/ directory"; return 0 ;;
+		esac
+		if [ -z "$dir" ]; then
+			dir=${name%%/*}
+			id=${dir#ksplice-}
+			ks_valid_id "$id" || { echo "the archive's directory $dir has a bad update id"; return 0; }
+		fi
+		case $type in
+		d*) [ "$name" = "$dir/" ] && continue ;;
+		-*) ;;
+		*) echo "the archive holds $name, which is not a regular file"; return 0 ;;
+		esac
+		case ${name#"$dir"/} in
+		contents | description | patch | "ksplice_${id}_helper.ko" | "ksplice_${id}_new.ko")
+			[ "${name%/*}" = "$dir" ] && continue ;;
+		esac
+		echo "the archive holds $name, which is not part of update $id"
+		return 0
+	done <<EOF
+$list
+EOF
+	echo "ID $id"
 }
 
 # ks_read FILE: the first line of FILE, or nothing.

@@ -105,8 +105,10 @@
  *                 module kept loaded for good: KSPLICE_NEW_KEEP_MODULE)
  *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
  *                 code_busy | module_busy | failed_to_find |
- *                 out_of_memory | call_failed | unexpected | on_top
- *                 (on_top: another update uses this one's new code)
+ *                 out_of_memory | call_failed | unexpected | on_top |
+ *                 not_loaded (on_top: another update uses this one's new
+ *                 code; not_loaded: a module the new code refers to is
+ *                 not loaded)
  *   abort_detail  one line saying what failed, for people
  *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
  *                 where is the address as %pS prints it ("func+0x1d/0x90",
@@ -115,6 +117,9 @@
  *   on_top_of     the applied updates whose new code this one uses (it was
  *                 made on top of them: ksplice-create --earlier), one id a
  *                 line; they cannot be reversed before this one
+ *   targets       one line a module the update patches:
+ *                 "<module> patched|waiting" (waiting: not loaded; the
+ *                 core patches it when it loads)
  *   redirects     one line a replaced function:
  *                 "<function> <ftrace|kprobe> caught=<n> missed=<n>"
  *                 and " unguarded" for an ftrace redirection without a
@@ -123,6 +128,41 @@
  *                 site sent to the new code; missed: calls that ran the
  *                 old code because a kprobe handler was running on that
  *                 CPU (the kprobes core skips nested probes).
+ *
+ * THE REPOSITORY: updates delivered (ksplice-publish, ksplice-upgrade)
+ *
+ *   A directory tree that any static web server can serve:
+ *
+ *     <release>/<build-id>/index           the index of one kernel build
+ *     <release>/<build-id>/index.sig       its detached OpenPGP signature
+ *     <release>/<build-id>/ksplice-<id>.tar.gz   the updates
+ *
+ *   <release> is the kernel's uname -r, <build-id> the GNU build id of its
+ *   vmlinux (as in contents; an update without one cannot be published).
+ *   index is text, one "key value" pair a line, in this order:
+ *
+ *     ksplice-repo <KSPLICE_REPO_FORMAT>
+ *     kernel-release <release>
+ *     build-id <build-id>
+ *     serial <n>    1 for the first index, one more at every publication:
+ *                   a client refuses an index older than one it has seen
+ *     update <id> <size> <sha256> <replaced> <description>
+ *                   one line per update, in the order they are installed:
+ *                   the archive's size in bytes and sha256 (hex), the ids
+ *                   of the earlier updates of this index that it replaces
+ *                   (its contents' "replaces" lines) joined by ',' or '-'
+ *                   for none, and its description, to the end of the line
+ *
+ *   A client installs, in index order, every update that is neither
+ *   installed nor replaced by one installed; a cumulative update goes on
+ *   after the updates it replaces (the core swaps them in one switch), so
+ *   the client keeps the list of what it installed, in order, and applies
+ *   the same list again at boot.
+ *
+ *   An archive holds exactly the files of THE ARCHIVE, as regular files
+ *   in the one directory ksplice-<id>/: an entry of any other name or
+ *   type (a link, a device, a path with "..") is refused before anything
+ *   is unpacked.
  *
  * RELOCATIONS
  *
@@ -164,6 +204,9 @@
 #define KSPLICE_FORMAT_H
 
 #define KSPLICE_FORMAT_VERSION	3
+
+/* The repository index's format (see THE REPOSITORY). */
+#define KSPLICE_REPO_FORMAT	1
 
 /* The update id rule (see THE ARCHIVE). */
 #define KSPLICE_ID_MAX		32

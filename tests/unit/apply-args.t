@@ -9,6 +9,11 @@ hdr=$(sed -n 's/^#define KSPLICE_FORMAT_VERSION[[:space:]]*//p' "$ROOT/ksplice-c
 lib=$(sed -n 's/^KS_FORMAT=//p' "$ROOT/apply/ksplice-lib.sh")
 [ -n "$hdr" ] && [ "$hdr" = "$lib" ] ||
 	fail "ksplice-lib.sh has format '$lib', ksplice-format.h '$hdr'"
+# ... the repository index format ...
+hdr=$(sed -n 's/^#define KSPLICE_REPO_FORMAT[[:space:]]*//p' "$ROOT/ksplice-core/ksplice-format.h")
+lib=$(sed -n 's/^KS_REPO_FORMAT=//p' "$ROOT/apply/ksplice-lib.sh")
+[ -n "$hdr" ] && [ "$hdr" = "$lib" ] ||
+	fail "ksplice-lib.sh has repository format '$lib', ksplice-format.h '$hdr'"
 # ... its id rule ...
 hdr=$(sed -n 's/^#define KSPLICE_ID_MAX[[:space:]]*//p' "$ROOT/ksplice-core/ksplice-format.h")
 lib=$(sed -n 's/^KS_ID_MAX=//p' "$ROOT/apply/ksplice-lib.sh")

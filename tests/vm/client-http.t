@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The update client over HTTP: a repository published on the host and
+# served on one loopback port (busybox httpd), reached by the guest only
+# through QEMU's restricted user network.  ksplice-upgrade installs
+# sqrt_a and sqrt_b in order, then the cumulative sqrt_c that replaces
+# them; a tampered index is refused with the kernel unchanged; a second
+# boot with the same cache and state applies the three again at boot.
+set -euo pipefail
+. "$KSPLICE_ROOT/tests/lib/update.sh"
+
+T=$KSPLICE_TEST_TMP
+P=$KSPLICE_ROOT/tests/patches
+a=$(make_update sqrt_a "$P/sqrt-recurse.patch")
+b=$(make_update sqrt_b "$P/sqrt-stack.patch" "$KSPLICE_SOURCE" -- --earlier="$P/sqrt-recurse.patch")
+c=$(make_update sqrt_c "$P/sqrt-cumulative.patch" "$KSPLICE_SOURCE" -- --replaces=sqrt_a --replaces=sqrt_b)
+ko=$("$KSPLICE_ROOT/tests/modules/build" recurse "$T/recurse")
+
+# The publisher: a key, a repository with sqrt_a and sqrt_b.
+export GNUPGHOME=$T/gnupg
+mkdir -p -m 700 "$GNUPGHOME" "$T/etc" "$T/www"
+gpg --batch --quiet --passphrase '' --quick-gen-key "ksplice test <test@ksplice.invalid>" \
+	ed25519 sign never 2>/dev/null
+"$KSPLICE_ROOT/apply/ksplice-publish" --key=test@ksplice.invalid --export-key="$T/etc/keyring.gpg"
+"$KSPLICE_ROOT/apply/ksplice-publish" --repo="$T/www/r1" --key=test@ksplice.invalid "$a" "$b"
+# r2: the same repository once sqrt_c is published after them
+cp -a "$T/www/r1" "$T/www/r2"
+"$KSPLICE_ROOT/apply/ksplice-publish" --repo="$T/www/r2" --key=test@ksplice.invalid "$c"
+index=$(echo "$T"/www/r2/*/*/index)
+
+# The server, in the foreground of a background job, on a free loopback
+# port: ready once it answers, gone at once if the port was taken.
+port= pid=
+for try in 1 2 3 4 5 6 7 8; do
+	p=$((20000 + RANDOM % 20000))
+	busybox httpd -f -p "127.0.0.1:$p" -h "$T/www" 2>/dev/null &
+	pid=$!
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		if busybox wget -q -O /dev/null "http://127.0.0.1:$p/${index#"$T"/www/}" 2>/dev/null; then
+			port=$p
+			break 2
+		fi
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+done
+[ -n "$port" ] || { echo "FAIL: cannot start busybox httpd"; exit 1; }
+trap 'kill "$pid" 2>/dev/null || true' EXIT
+for r in r1 r2; do
+	cat >"$T/etc/$r.conf" <<-EOF
+	repository = http://10.0.2.100/$r
+	keyring = $T/etc/keyring.gpg
+	autoinstall = yes
+	EOF
+done
+cp "$T/etc/r2.conf" "$T/etc/ksplice.conf"
+
+guest=$T/guest.sh
+cat >"$guest" <<GUEST
+. $KSPLICE_ROOT/tests/lib/guest.sh
+RECURSE_KO=$ko
+mkdir -p /out/cache /out/state
+export KSPLICE_CACHE_DIR=/out/cache KSPLICE_STATE_DIR=/out/state
+
+step "two updates, in order"
+export KSPLICE_CONF=$T/etc/r1.conf
+ksplice-upgrade -n >/tmp/n.out 2>&1 || { cat /tmp/n.out; fail "ksplice-upgrade -n"; }
+cat /tmp/n.out
+grep -q "sqrt_a:" /tmp/n.out && grep -q "sqrt_b:" /tmp/n.out || fail "-n list"
+ksplice-upgrade -y || fail "ksplice-upgrade -y"
+sqrt_is 43
+
+step "the cumulative sqrt_c replaces them"
+export KSPLICE_CONF=$T/etc/r2.conf
+ksplice-upgrade -n >/tmp/n.out 2>&1 || { cat /tmp/n.out; fail "ksplice-upgrade -n"; }
+cat /tmp/n.out
+grep -q "sqrt_c:" /tmp/n.out && ! grep -q "sqrt_a:" /tmp/n.out || fail "-n list"
+ksplice-upgrade -y || fail "ksplice-upgrade -y"
+sqrt_is 44
+ksplice-view >/tmp/v.out; cat /tmp/v.out
+grep -q "^sqrt_c: " /tmp/v.out && ! grep -q "^sqrt_a: " /tmp/v.out || fail "sqrt_c alone is not applied"
+ksplice-view --available | grep -qx "sqrt_a: replaced: .*" || fail "view --available"
+ksplice-upgrade -y | grep -q "Nothing to be done" || fail "a second -y did something"
+GUEST
+run_guest "$guest" --forward "$port" --add "$T/recurse" --add "$T/etc" \
+	--out "$T/out1" >"$T/console1" || { cat "$T/console1"; echo "FAIL: first boot"; exit 1; }
+cat "$T/console1"
+grep -q "Done! Update sqrt_c is applied." "$T/console1"
+
+# Tampered: the description of sqrt_a changed after signing.
+cp "$index" "$T/index.good"
+sed -i 's/^\(update sqrt_a .*\)$/\1 (changed)/' "$index"
+cat >"$guest" <<GUEST
+. $KSPLICE_ROOT/tests/lib/guest.sh
+RECURSE_KO=$ko
+export KSPLICE_CONF=$T/etc/ksplice.conf KSPLICE_CACHE_DIR=/tmp/cache KSPLICE_STATE_DIR=/tmp/state
+step "a tampered index is refused, the kernel unchanged"
+ksplice-upgrade -y >/tmp/t.out 2>&1 && { cat /tmp/t.out; fail "the tampered index was used"; }
+cat /tmp/t.out
+grep -q "does not match its signature" /tmp/t.out || fail "no reason given"
+grep -q "^ksplice" /proc/modules && fail "a module was loaded"
+sqrt_is 39907
+GUEST
+run_guest "$guest" --forward "$port" --add "$T/recurse" --add "$T/etc" \
+	>"$T/console2" || { cat "$T/console2"; echo "FAIL: tampered index"; exit 1; }
+cat "$T/console2"
+cp "$T/index.good" "$index"
+
+# Second boot: the same cache and state, no network; boot applies again.
+cat >"$guest" <<GUEST
+. $KSPLICE_ROOT/tests/lib/guest.sh
+RECURSE_KO=$ko
+export KSPLICE_CONF=$T/etc/ksplice.conf
+export KSPLICE_CACHE_DIR=$T/out1/cache KSPLICE_STATE_DIR=$T/out1/state
+step "boot applies sqrt_a, sqrt_b and sqrt_c again"
+ksplice-upgrade --boot || fail "ksplice-upgrade --boot"
+sqrt_is 44
+ksplice-view | grep -q "^sqrt_c: " || fail "sqrt_c is not applied after boot"
+step "undo --all"
+ksplice-undo --all || fail "ksplice-undo --all"
+sqrt_is 39907
+ksplice-upgrade --boot | grep -q "No Ksplice updates are installed" || fail "boot after undo"
+GUEST
+run_guest "$guest" --add "$T/recurse" --add "$T/etc" --add "$T/out1" \
+	>"$T/console3" || { cat "$T/console3"; echo "FAIL: second boot"; exit 1; }
+cat "$T/console3"
+echo "ok: installed over HTTP in order, tampered index refused, applied again at boot"
