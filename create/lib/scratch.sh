@@ -141,14 +141,18 @@ scratch_build_objects()
 	for obj in "$@"; do
 		rm -f -- "$SCRATCH_TREE/$obj"
 	done
+	# fd 7: progress lines, past run_logged's redirection to the log
 	run_logged "$log" scratch_make_objects \
-		"$SCRATCH_KCFLAGS -I$(cd "$CORE_INCLUDE" && pwd)" "$@"
+		"$SCRATCH_KCFLAGS -I$(cd "$CORE_INCLUDE" && pwd)" "$@" 7>&1
 }
+
+# Objects per make when there are many: a progress line after each batch.
+SCRATCH_BATCH=250
 
 # scratch_make_objects KCFLAGS OBJECT...: the makes of scratch_build_objects.
 scratch_make_objects()
 {
-	local flags=$1 obj par=() ser=()
+	local flags=$1 obj par=() ser=() done=0
 
 	shift
 	for obj in "$@"; do
@@ -157,9 +161,12 @@ scratch_make_objects()
 		*) par+=("$obj") ;;
 		esac
 	done
-	if [ ${#par[@]} -gt 0 ]; then
-		scratch_make -j"$JOBS" KCFLAGS="$flags" "${par[@]}" || return 1
-	fi
+	while [ $done -lt ${#par[@]} ]; do
+		scratch_make -j"$JOBS" KCFLAGS="$flags" "${par[@]:done:SCRATCH_BATCH}" ||
+			return 1
+		done=$((done + SCRATCH_BATCH))
+		[ $done -lt $# ] && printf '  %d of %d objects built\n' "$done" "$#" >&7
+	done
 	if [ ${#ser[@]} -gt 0 ]; then
 		scratch_make -j1 KCFLAGS="$flags" "${ser[@]}" || return 1
 	fi
