@@ -30,6 +30,28 @@ objs=$(cut -d' ' -f1 "$T/manifest" | sort | tr '\n' ' ')
 	fail "objects compared: $objs"
 grep "Indexed [0-9]* objects" "$T/out" || true
 
+# a comment changed: the readers' preprocessed input is the same (their
+# lines moved by one), so nothing is compiled, and nothing changed
+{
+	echo '--- a/fs/notify/inotify/inotify.h'
+	echo '+++ b/fs/notify/inotify/inotify.h'
+	echo '@@ -24,3 +24,4 @@'
+	echo ' /*'
+	echo '- * INOTIFY_USER_FLAGS represents all of the mask bits that we expose to'
+	echo '+ * INOTIFY_USER_MASK represents all of the mask bits that we expose to'
+	echo '+ * user space (the comment gains a line).'
+	echo '  * userspace.  There is at least one bit (FS_EVENT_ON_CHILD) which is'
+} >"$T/comment.patch"
+rm -f "$T/manifest"
+create --patch="$T/comment.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "comment: status $STATUS, want 5"
+grep -q "3 of them compile the same tokens after the patch; 0 do not" "$T/out" ||
+	fail "the readers were not screened"
+grep -q "Building pre objects" "$T/out" && fail "objects were compiled for a comment"
+[ ! -e "$T/manifest" ] || fail "ksplice-objdiff ran for a comment"
+grep -q "of the objects of the kernel and its modules that read fs/notify/inotify/inotify.h, the patch changes the preprocessed input of none" "$T/err" ||
+	fail "no reason given for the comment"
+
 # a new field in a struct the running code uses: refused, named
 create --patch="$PATCHES/inotify-layout.patch" --id=t_hdr --config="$CFG" "$SRC"
 [ "$STATUS" = 6 ] || fail "inotify-layout: status $STATUS, want 6"
