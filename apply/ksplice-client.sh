@@ -140,15 +140,29 @@ kc_cleanup()
 	fi
 }
 
-# kc_fetch URL FILE: download URL (http, https or file) to FILE.
+# kc_fetch URL FILE [progress]: download URL (http, https or file) to
+# FILE; with "progress", and stderr a terminal, show the download's
+# progress there.
 kc_fetch()
 {
-	local err
+	local err st
 
 	case $1 in
 	file://*)
 		err=$(cp "${1#file://}" "$2" 2>&1) && return 0 ;;
 	http://* | https://*)
+		if [ "${3:-}" = progress ] && [ -t 2 ]; then
+			st=0
+			if command -v curl >/dev/null 2>&1; then
+				curl -fL --connect-timeout 30 --progress-bar -o "$2" "$1" || st=$?
+			else
+				timeout 600 wget -O "$2" "$1" || st=$?
+			fi
+			[ "$st" = 0 ] && return 0
+			rm -f "$2"
+			echo "the download failed (status $st)"
+			return 1
+		fi
 		if command -v curl >/dev/null 2>&1; then
 			err=$(curl -fsSL --connect-timeout 30 -o "$2" "$1" 2>&1) && return 0
 		else
@@ -317,7 +331,11 @@ kc_archive()
 	if [ ! -f "$file" ] || [ "$(sha256sum <"$file" | cut -d' ' -f1)" != "$sum" ]; then
 		kc_tmp
 		[ "${KC_QUIET:-0}" = 1 ] || echo "Downloading update $id ($size bytes)..." >&2
-		out=$(kc_fetch "$KC_REPO/$KC_PATH/ksplice-$id.tar.gz" "$KC_TMP/$id.tar.gz") ||
+		if [ "${KC_QUIET:-0}" = 1 ]; then
+			out=$(kc_fetch "$KC_REPO/$KC_PATH/ksplice-$id.tar.gz" "$KC_TMP/$id.tar.gz")
+		else
+			out=$(kc_fetch "$KC_REPO/$KC_PATH/ksplice-$id.tar.gz" "$KC_TMP/$id.tar.gz" progress)
+		fi ||
 			kc_die "cannot download update $id: $out"
 		have=$(wc -c <"$KC_TMP/$id.tar.gz" | tr -d ' ')
 		[ "$have" = "$size" ] ||
