@@ -150,9 +150,11 @@ scratch_build_objects()
 SCRATCH_BATCH=250
 
 # scratch_make_objects KCFLAGS OBJECT...: the makes of scratch_build_objects.
+# With SCRATCH_KEEP_GOING=1, make goes on past a target it cannot make
+# (make -k), and the caller looks for the targets made.
 scratch_make_objects()
 {
-	local flags=$1 obj par=() ser=() done=0
+	local flags=$1 obj par=() ser=() done=0 k=${SCRATCH_KEEP_GOING:+-k}
 
 	shift
 	for obj in "$@"; do
@@ -162,12 +164,12 @@ scratch_make_objects()
 		esac
 	done
 	while [ $done -lt ${#par[@]} ]; do
-		scratch_make -j"$JOBS" KCFLAGS="$flags" "${par[@]:done:SCRATCH_BATCH}" ||
-			return 1
+		scratch_make $k -j"$JOBS" KCFLAGS="$flags" "${par[@]:done:SCRATCH_BATCH}" ||
+			[ -n "$k" ] || return 1
 		done=$((done + SCRATCH_BATCH))
-		[ $done -lt $# ] && printf '  %d of %d objects built\n' "$done" "$#" >&7
+		[ $done -lt $# ] && printf '  %d of %d built\n' "$done" "$#" >&7
 	done
 	if [ ${#ser[@]} -gt 0 ]; then
-		scratch_make -j1 KCFLAGS="$flags" "${ser[@]}" || return 1
+		scratch_make $k -j1 KCFLAGS="$flags" "${ser[@]}" || [ -n "$k" ] || return 1
 	fi
 }

@@ -57,20 +57,16 @@ screen_header_readers()
 	for obj in "${cand[@]}"; do
 		scratch_touch obj "${obj%.o}.i" "$(dirname "$obj")/.$(basename "${obj%.o}").i.cmd"
 	done
-	if ! screen_preprocess pre "${targets[@]}"; then
-		say "Kbuild could not preprocess them (log: $WORK/build-screen-pre.log): compiling them all"
-		return 0
-	fi
+	screen_preprocess pre "${targets[@]}"
 	apply_patch_to_scratch
-	if ! screen_preprocess post "${targets[@]}"; then
-		show_build_errors "$WORK/build-screen-post.log"
-		die "$EXIT_BUILD" "the patch breaks the build"
-	fi
+	screen_preprocess post "${targets[@]}"
 	scratch_to_pre
 	for obj in "${cand[@]}"; do
 		a=$WORK/screen-pre/${obj%.o}.i
 		b=$WORK/screen-post/${obj%.o}.i
-		if ! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" &&
+		# one that Kbuild cannot preprocess on its own (a generated
+		# header that only the object's rule makes) is compiled
+		if [ -f "$a" ] && [ -f "$b" ] && ! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" &&
 			cmp -s <(screen_normalize "$a") <(screen_normalize "$b"); then
 			same=$((same + 1))
 			for src in ${OBJ_SRCS[$obj]}; do
@@ -90,15 +86,18 @@ screen_header_readers()
 }
 
 # screen_preprocess KIND TARGET...: make the .i TARGETs in the scratch
-# copy and move them to WORK/screen-KIND/.
+# copy (going on past those Kbuild cannot make) and move those made to
+# WORK/screen-KIND/.
 screen_preprocess()
 {
 	local kind=$1 t
 
 	shift
-	scratch_build_objects "$WORK/build-screen-$kind.log" "$@" || return 1
+	SCRATCH_KEEP_GOING=1 scratch_build_objects "$WORK/build-screen-$kind.log" "$@"
 	for t in "$@"; do
+		[ -f "$SCRATCH_TREE/$t" ] || continue
 		mkdir -p "$WORK/screen-$kind/$(dirname "$t")"
-		mv "$SCRATCH_TREE/$t" "$WORK/screen-$kind/$t" || return 1
+		mv "$SCRATCH_TREE/$t" "$WORK/screen-$kind/$t" ||
+			die "$EXIT_ERROR" "cannot move $SCRATCH_TREE/$t"
 	done
 }
