@@ -101,3 +101,33 @@ screen_preprocess()
 			die "$EXIT_ERROR" "cannot move $SCRATCH_TREE/$t"
 	done
 }
+
+# Above this many objects to compile, a few are compiled first.
+SCREEN_PROBE_ABOVE=100
+SCREEN_PROBE_COUNT=8
+
+# screen_probe: when the patch still leaves many objects to compile, build
+# a few of them, spread over the list, before and after the patch first,
+# and check their types' layouts (layout.sh): a change that breaks the
+# build or the layout of a type in use shows in any reader, and is
+# refused at once rather than after thousands of compiles (only the
+# refusals those few show are named then).  Leaves the scratch copy in its
+# pre state.
+screen_probe()
+{
+	local n=${#OBJS[@]} step i
+	local -a probe=()
+
+	[ "$n" -gt "$SCREEN_PROBE_ABOVE" ] || return 0
+	step=$((n / SCREEN_PROBE_COUNT))
+	for ((i = 0; i < n; i += step)); do
+		probe+=("${OBJS[i]}")
+	done
+	say "Compiling ${#probe[@]} of the $n objects first, to find a change that breaks the build or a type's layout early..."
+	scratch_touch obj "${probe[@]}"
+	build_objects pre "${probe[@]}"
+	apply_patch_to_scratch
+	build_objects post "${probe[@]}"
+	scratch_to_pre
+	layout_check "${probe[@]}"
+}

@@ -4,7 +4,9 @@
 # objects of the configuration read which files), rebuilds exactly the
 # objects that read the header, refuses a new field in a struct that
 # existing code uses (naming the type and the objects), and says when no
-# object reads the header; the index is made once and reused.
+# object reads the header; the index is made once and reused.  Readers
+# whose preprocessed input the patch leaves as it was are not compiled;
+# of many, a few are compiled first, and a layout change is refused then.
 . "$(dirname "$0")/create-real-tree.sh"
 
 PATCHES=$ROOT/tests/patches
@@ -60,6 +62,19 @@ grep -q "struct inotify_inode_mark changes its layout (size 80 -> 80, 2 -> 3 mem
 	fail "the layout change is not named"
 grep -q "the patch changes the layout of [0-9]* type(s) that the running kernel uses" "$T/err" ||
 	fail "no summary of the layout changes"
+
+# a struct read by many objects gains a field: a few are compiled first,
+# and the patch is refused then
+awk '{ print } /^\tbool percpu_pvec_drained;$/ && !done { print "\tint ksplice_extra;"; done = 1 }' \
+	"$SRC/include/linux/pagevec.h" >"$T/pagevec.h"
+diff -u --label a/include/linux/pagevec.h --label b/include/linux/pagevec.h \
+	"$SRC/include/linux/pagevec.h" "$T/pagevec.h" >"$T/pagevec.patch"
+create --patch="$T/pagevec.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 6 ] || fail "pagevec: status $STATUS, want 6"
+grep -q "^Compiling [0-9] of the [0-9]* objects first" "$T/out" || fail "no probe"
+grep -q "Building pre objects: [0-9]* objects" "$T/out" && fail "all the readers were compiled"
+grep -q "struct pagevec changes its layout (size 128 -> 128, 3 -> 4 members)" "$T/err" ||
+	fail "the layout change found by the probe is not named"
 
 # a header no object of this configuration reads: nothing to do
 {
