@@ -9,7 +9,7 @@ TESTS ?=
 
 CREATE_TOOLS := create/ksplice-create create/ksplice-objdiff
 APPLY_TOOLS := apply/ksplice-apply apply/ksplice-undo apply/ksplice-view \
-	apply/ksplice-upgrade
+	apply/ksplice-upgrade apply/ksplice-uname
 APPLY_LIBS := apply/ksplice-lib.sh apply/ksplice-client.sh
 SYSCONFDIR ?= /etc
 CORE_MODULE := ksplice-core/ksplice.ko

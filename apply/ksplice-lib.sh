@@ -6,8 +6,8 @@
 #   KSPLICE_SYSFS      root of sysfs (default /sys)
 #   KSPLICE_STATE_DIR  saved updates (default /var/lib/ksplice)
 #   KSPLICE_CORE       the core module file to insmod when not loaded
-#   KSPLICE_INSMOD, KSPLICE_RMMOD, KSPLICE_MODPROBE, KSPLICE_DMESG
-#                      the commands to use (default insmod, rmmod, ...)
+#   KSPLICE_INSMOD, KSPLICE_RMMOD, KSPLICE_MODPROBE, KSPLICE_DMESG,
+#   KSPLICE_UNAME      the commands to use (default insmod, rmmod, ...)
 #   KSPLICE_LOCK       the lock of applies and undos (default
 #                      /run/ksplice.lock)
 
@@ -19,6 +19,7 @@ KS_INSMOD=${KSPLICE_INSMOD:-insmod}
 KS_RMMOD=${KSPLICE_RMMOD:-rmmod}
 KS_MODPROBE=${KSPLICE_MODPROBE:-modprobe}
 KS_DMESG=${KSPLICE_DMESG:-dmesg}
+KS_UNAME=${KSPLICE_UNAME:-uname}
 KS_LOCK=${KSPLICE_LOCK:-/run/ksplice.lock}
 KS_LOCKED=0
 # the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
@@ -146,6 +147,31 @@ ks_archive_problem()
 $list
 EOF
 	echo "ID $id"
+}
+
+# ks_effective_version: the newest effective version (contents
+# "effective-version", ksplice-create --effective-version) among the
+# applied updates, when newer than the one uname -v names; else nothing.
+ks_effective_version()
+{
+	local dir id v best running
+
+	for dir in "$KS_UPDATES"/*/; do
+		id=${dir%/}
+		id=${id##*/}
+		[ -d "$dir" ] && [ "$(ks_stage "$id")" = applied ] || continue
+		v=$(ks_contents_get "$KS_STATE/$id/contents" effective-version 2>/dev/null)
+		case $v in
+		'' | *[!A-Za-z0-9.+~:_-]*) continue ;;
+		esac
+		best=$(printf '%s\n%s\n' "$best" "$v" | sed '/^$/d' | sort -V | tail -n 1)
+	done
+	[ -n "$best" ] || return 0
+	running=$("$KS_UNAME" -v | sed -n 's/.* Debian \([^ ]*\).*/\1/p')
+	[ -n "$running" ] &&
+		[ "$(printf '%s\n%s\n' "$running" "$best" | sort -V | tail -n 1)" = "$running" ] &&
+		return 0
+	printf '%s\n' "$best"
 }
 
 # ks_read FILE: the first line of FILE, or nothing.

@@ -30,15 +30,20 @@
  *                                   address the update stores: after
  *                                   an undo the new-code module stays
  *                                   loaded, so that it stays valid)
+ *     earlier <sha256>             (one line per update this one is made
+ *                                   on top of, in order: the sha256 of
+ *                                   the patch it was made from; such an
+ *                                   update must be applied first)
  *     replaces <id>                (one line per applied update that this
  *                                   cumulative one replaces: made with
  *                                   ksplice-create --replaces=ID from the
  *                                   tree without them and a patch that
  *                                   holds theirs)
- *     earlier <sha256>             (one line per update this one is made
- *                                   on top of, in order: the sha256 of
- *                                   the patch it was made from; such an
- *                                   update must be applied first)
+ *     effective-version <version>  (optional: the kernel version the
+ *                                   running kernel has once the update is
+ *                                   applied, e.g. the Debian version whose
+ *                                   fix it carries: ksplice-create
+ *                                   --effective-version; ksplice-uname -v)
  *
  *   <id> is 1 to KSPLICE_ID_MAX (32) characters of KSPLICE_ID_CHARS
  *   ([a-z0-9_]); the default is 8 random characters of [a-z0-9].  Module

@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 	{ echo "not built"; exit 77; }
 make -s -C "$ROOT" install-files DESTDIR="$D" PREFIX=/usr >"$T/out" 2>&1 ||
 	{ cat "$T/out"; fail "make install-files"; }
-for cmd in sbin/ksplice-apply sbin/ksplice-undo sbin/ksplice-view sbin/ksplice-upgrade \
+for cmd in sbin/ksplice-apply sbin/ksplice-undo sbin/ksplice-view sbin/ksplice-upgrade sbin/ksplice-uname \
 	bin/ksplice-create bin/ksplice-publish; do
 	[ -x "$D/usr/$cmd" ] || fail "no $cmd"
 	name=${cmd#*/}

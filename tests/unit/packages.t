@@ -39,7 +39,7 @@ in_root apt-get install -y -qq --no-install-recommends /tmp/debs/*.deb \
 	fail "the core is not built for $REL"
 [ -L "$R/etc/systemd/system/sysinit.target.wants/ksplice.service" ] ||
 	fail "the boot unit is not enabled"
-for cmd in ksplice-apply ksplice-undo ksplice-view ksplice-upgrade ksplice-create ksplice-publish; do
+for cmd in ksplice-apply ksplice-undo ksplice-view ksplice-upgrade ksplice-uname ksplice-create ksplice-publish; do
 	in_root "$cmd" --help >"$T/help" 2>&1 || { cat "$T/help"; fail "$cmd --help"; }
 	grep -q "^Usage: $cmd" "$T/help" || fail "$cmd --help prints no usage"
 	in_root man -P cat "$cmd" >"$T/man" 2>"$T/man.err" && [ ! -s "$T/man.err" ] ||
