@@ -71,9 +71,15 @@ ks_lock()
 
 	mkdir -p "${KS_LOCK%/*}" 2>/dev/null
 	until mkdir "$KS_LOCK" 2>/dev/null; do
+		[ -d "$KS_LOCK" ] || ks_die "cannot create the lock $KS_LOCK"
 		owner=$(cat "$KS_LOCK/pid" 2>/dev/null)
 		if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
 			# its owner died: take it over
+			rm -rf "$KS_LOCK"
+			continue
+		fi
+		if [ -z "$owner" ] && ks_lock_stale; then
+			# its owner died before it wrote its pid
 			rm -rf "$KS_LOCK"
 			continue
 		fi
@@ -85,6 +91,15 @@ ks_lock()
 	done
 	echo $$ >"$KS_LOCK/pid"
 	KS_LOCKED=1
+}
+
+# ks_lock_stale: the lock has had no owner's pid for 10 s.
+ks_lock_stale()
+{
+	local made
+
+	made=$(stat -c %Y "$KS_LOCK" 2>/dev/null) || return 1
+	[ $(($(date +%s) - made)) -gt 10 ]
 }
 
 ks_unlock()
