@@ -20,11 +20,24 @@ command -v debootstrap >/dev/null || fail "debootstrap is not installed (make de
 	{ cat "$T/make-deb.log"; fail "make-deb"; }
 cleanup() { umount "$R/proc" 2>/dev/null; }
 trap cleanup EXIT
-debootstrap --variant=minbase bookworm "$R" http://deb.debian.org/debian \
+# this machine's Debian mirror, as its apt has it
+mirror=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null |
+	awk '$1 == "URIs:" && $2 !~ /security/ { print $2; exit }')
+[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $2 !~ /security/ { print ($2 ~ /^\[/ ? $3 : $2); exit }' \
+	/etc/apt/sources.list 2>/dev/null)
+debootstrap --variant=minbase bookworm "$R" "${mirror:-http://deb.debian.org/debian}" \
 	>"$T/debootstrap.log" 2>&1 || { tail -20 "$T/debootstrap.log"; fail "debootstrap"; }
-# the same archive (and security updates) as this machine's apt
-cp /etc/apt/sources.list.d/*.sources "$R/etc/apt/sources.list.d/" 2>/dev/null &&
+# the same archives (and security updates) and apt settings (a proxy...)
+# as this machine's apt
+if ls /etc/apt/sources.list.d/*.sources >/dev/null 2>&1; then
+	cp /etc/apt/sources.list.d/*.sources "$R/etc/apt/sources.list.d/"
 	rm -f "$R/etc/apt/sources.list"
+elif [ -f /etc/apt/sources.list ]; then
+	cp /etc/apt/sources.list "$R/etc/apt/sources.list"
+fi
+for f in $(grep -l 'Acquire::' /etc/apt/apt.conf.d/* 2>/dev/null); do
+	cp "$f" "$R/etc/apt/apt.conf.d/"
+done
 mount -t proc proc "$R/proc" || fail "cannot mount proc in the root"
 mkdir -p "$R/tmp/debs" && cp "$T"/debs/*.deb "$R/tmp/debs/"
 in_root() { chroot "$R" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
