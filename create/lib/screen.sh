@@ -4,18 +4,20 @@
 #
 # A core header is read by thousands of objects; compiling each of them
 # before and after the patch costs an hour, when most compile exactly the
-# same tokens (the patch touches a macro or an inline function they never
-# use).  Kbuild preprocesses an object's source with the object's own
+# same tokens (the patch touches a macro they never use, or a comment, or
+# declares a new function).  Kbuild preprocesses an object's source with the object's own
 # flags (make DIR/FILE.i) in a fraction of the time of a compile.  Before
 # and after the patch, each reader's preprocessed source is compared with
 # line markers and blank lines left out: where the two are the same
 # token for token, the compiler is handed the same program and makes the
 # same code (only its line information differs: __LINE__ is expanded by
 # then, so a moved WARN_ON() still shows as a change); such an object is
-# left out.  Kept, always: an object with a .c of its own that the patch
-# changes, one whose source is not a .c beside it, the objects outside
-# vmlinux and the modules, and any whose preprocessed source uses
-# __builtin_LINE or .include/.incbin (the line, or a file, read later).
+# left out, and so is one whose preprocessed source only gains the
+# prototype of a function it does not call (screen_new_decls).  Kept,
+# always: an object with a .c of its own that the patch changes, one
+# whose source is not a .c beside it, the objects outside vmlinux and the
+# modules, and any whose preprocessed source uses __builtin_LINE or
+# .include/.incbin (the line, or a file, read later).
 
 # The changed headers whose every reader was left out.
 declare -A SCREENED=()
@@ -24,6 +26,48 @@ declare -A SCREENED=()
 screen_normalize()
 {
 	sed -e '/^# [0-9]/d' -e '/^[[:space:]]*$/d' "$1"
+}
+
+# screen_new_decls A B: succeed when normalized B differs from normalized A
+# only by added declarations of functions that B names nowhere else (a
+# header gaining the prototype of a function some other file defines):
+# those change no code.  Anything else (a removed or changed line, a
+# definition, an initializer, a name used elsewhere) fails.
+screen_new_decls()
+{
+	local names name
+
+	names=$(diff <(screen_normalize "$1") <(screen_normalize "$2") | awk '
+	/^[0-9]+(,[0-9]+)?a[0-9]+(,[0-9]+)?$/ { flush(); next }
+	/^> / { text = text " " substr($0, 3); next }
+	{ bad = 1; exit }
+	function flush(    n, i, p, head, name) {
+		if (text == "")
+			return
+		if (text ~ /[{}=#]/ || text !~ /;[ \t]*$/) { bad = 1; exit }
+		n = split(text, piece, ";")
+		for (i = 1; i < n; i++) {
+			p = piece[i]
+			if (p !~ /\(/) { bad = 1; exit }
+			head = substr(p, 1, index(p, "(") - 1)
+			sub(/[ \t]+$/, "", head)
+			if (!match(head, /[A-Za-z_][A-Za-z0-9_]*$/)) { bad = 1; exit }
+			name = substr(head, RSTART)
+			head = substr(head, 1, RSTART - 1)
+			if (head !~ /[A-Za-z_]/ || head ~ /[^A-Za-z0-9_ \t*]/) { bad = 1; exit }
+			if (p !~ /\)[ \t]*(__attribute__[ \t]*\(\(.*\)\)[ \t]*)*$/) { bad = 1; exit }
+			print name
+		}
+		if (piece[n] !~ /^[ \t]*$/) { bad = 1; exit }
+		text = ""
+	}
+	END { if (!bad) flush(); if (bad) print "!" }')
+	case $names in
+	'' | *'!'*) return 1 ;;
+	esac
+	for name in $names; do
+		[ "$(grep -c -w -- "$name" "$2")" = 1 ] || return 1
+	done
 }
 
 # screen_header_readers PATCHED_SRC...: drop from OBJS the objects that
@@ -67,7 +111,8 @@ screen_header_readers()
 		# one that Kbuild cannot preprocess on its own (a generated
 		# header that only the object's rule makes) is compiled
 		if [ -f "$a" ] && [ -f "$b" ] && ! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" &&
-			cmp -s <(screen_normalize "$a") <(screen_normalize "$b"); then
+			{ cmp -s <(screen_normalize "$a") <(screen_normalize "$b") ||
+			  screen_new_decls "$a" "$b"; }; then
 			same=$((same + 1))
 			for src in ${OBJ_SRCS[$obj]}; do
 				SCREENED[$src]=1

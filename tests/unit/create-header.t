@@ -63,6 +63,17 @@ grep -q "struct inotify_inode_mark changes its layout (size 80 -> 80, 2 -> 3 mem
 grep -q "the patch changes the layout of [0-9]* type(s) that the running kernel uses" "$T/err" ||
 	fail "no summary of the layout changes"
 
+# a new prototype: the readers only gain the declaration of a function
+# they do not call, which changes no code
+awk '{ print } /^extern const struct fsnotify_ops inotify_fsnotify_ops;$/ { print "extern void inotify_ksplice_unused(int wd);" }' \
+	"$SRC/fs/notify/inotify/inotify.h" >"$T/inotify.h"
+diff -u --label a/fs/notify/inotify/inotify.h --label b/fs/notify/inotify/inotify.h \
+	"$SRC/fs/notify/inotify/inotify.h" "$T/inotify.h" >"$T/proto.patch"
+create --patch="$T/proto.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "prototype: status $STATUS, want 5"
+grep -q "3 of them compile the same tokens after the patch; 0 do not" "$T/out" ||
+	fail "the readers gaining a prototype were not screened"
+
 # a struct read by many objects gains a field: a few are compiled first,
 # and the patch is refused then
 awk '{ print } /^\tbool percpu_pvec_drained;$/ && !done { print "\tint ksplice_extra;"; done = 1 }' \
