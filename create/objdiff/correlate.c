@@ -9,6 +9,15 @@
  * votes for the pair (N, M).  A pair is taken when each side is the
  * other's unique best.  The statics left over are paired in the order of
  * their numbers, per base name, when both versions have as many.
+ *
+ * A read-only static without relocations is its bytes ("__func__.3" is
+ * the name of the function it is in): two such are paired only when
+ * their bytes are the same, whatever the evidence or the order, and any
+ * two with the same bytes may be.  One left without a twin is new data
+ * that the new code carries, and the function that read the old one is
+ * replaced (its relocation now names another symbol): what a changed
+ * function-local constant needs, since such statics are only ever
+ * function-local or made by the compiler.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +30,7 @@ struct vote {
 	struct ksym *pre;
 	struct ksym *post;
 	unsigned int n;
+	bool vetoed;		/* their bytes differ */
 };
 
 struct votes {
@@ -73,6 +83,28 @@ static bool same_group(const struct ksym *a, const struct ksym *b)
 	       a->sec->writable == b->sec->writable;
 }
 
+/* A read-only static whose bytes say all it is: no relocations in it. */
+static bool bytes_known(const struct ksym *sym)
+{
+	size_t first;
+
+	return !sym->sec->writable &&
+	       !rels_in(sym->sec, sym->value, sym->value + sym->size, &first);
+}
+
+/* Two read-only statics whose bytes are known and differ. */
+static bool bytes_differ(const struct ksym *a, const struct ksym *b)
+{
+	if (!bytes_known(a) || !bytes_known(b))
+		return false;
+	if (a->size != b->size)
+		return true;
+	if (a->sec->nobits || b->sec->nobits)
+		return a->sec->nobits != b->sec->nobits;
+	return memcmp(a->sec->data + a->value, b->sec->data + b->value,
+		      a->size) != 0;
+}
+
 static void add_vote(struct votes *vs, struct ksym *pre, struct ksym *post)
 {
 	size_t i;
@@ -87,6 +119,7 @@ static void add_vote(struct votes *vs, struct ksym *pre, struct ksym *post)
 	vs->v[vs->n].pre = pre;
 	vs->v[vs->n].post = post;
 	vs->v[vs->n].n = 1;
+	vs->v[vs->n].vetoed = false;
 	vs->n++;
 }
 
@@ -193,13 +226,20 @@ static void pair_by_evidence(struct objpair *op)
 	for (i = 0; i < vs.n; i++) {
 		struct vote *v = &vs.v[i];
 
-		if (unique_best(&vs, v, true) && unique_best(&vs, v, false))
-			set_twins(op, v->pre, v->post, "by use");
+		if (!unique_best(&vs, v, true) || !unique_best(&vs, v, false))
+			continue;
+		if (bytes_differ(v->pre, v->post)) {
+			vinfo("%s: %s -> %s: used alike but their bytes differ, not paired",
+			      op->name, v->pre->name, v->post->name);
+			v->vetoed = true;
+			continue;
+		}
+		set_twins(op, v->pre, v->post, "by use");
 	}
 	for (i = 0; i < vs.n; i++) {
 		struct vote *v = &vs.v[i];
 
-		if (!v->pre->twin && !v->post->twin)
+		if (!v->pre->twin && !v->post->twin && !v->vetoed)
 			vinfo("%s: %s -> %s: conflicting evidence (%u uses), not paired by use",
 			      op->name, v->pre->name, v->post->name, v->n);
 	}
@@ -282,13 +322,36 @@ static void pair_by_order(struct objpair *op)
 		je = group_end(b, nb, j);
 		if (ie - i == je - j)
 			for (k = 0; k < ie - i; k++)
-				set_twins(op, a[i + k].sym, b[j + k].sym,
-					  "by order");
+				if (!bytes_differ(a[i + k].sym, b[j + k].sym))
+					set_twins(op, a[i + k].sym,
+						  b[j + k].sym, "by order");
 		i = ie;
 		j = je;
 	}
 	free(a);
 	free(b);
+}
+
+/* Read-only statics left over, paired with one of the same bytes. */
+static void pair_by_content(struct objpair *op)
+{
+	size_t i, j;
+
+	for (i = 0; i < op->pre->nsyms; i++) {
+		struct ksym *a = &op->pre->syms[i];
+
+		if (!sym_is_numbered(a) || a->twin || !bytes_known(a))
+			continue;
+		for (j = 0; j < op->post->nsyms; j++) {
+			struct ksym *b = &op->post->syms[j];
+
+			if (!sym_is_numbered(b) || b->twin || !bytes_known(b) ||
+			    !same_group(a, b) || bytes_differ(a, b))
+				continue;
+			set_twins(op, a, b, "same bytes");
+			break;
+		}
+	}
 }
 
 static void report_new(const struct objpair *op)
@@ -307,6 +370,7 @@ static void report_new(const struct objpair *op)
 void correlate_statics(struct objpair *op)
 {
 	pair_by_evidence(op);
+	pair_by_content(op);
 	pair_by_order(op);
 	report_new(op);
 }

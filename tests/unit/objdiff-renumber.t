@@ -3,7 +3,8 @@
 # the others ("calls.1" becomes "calls.2"); the differ pairs them with
 # their pre versions, so only the patched function is reported changed,
 # and the new code's records name the pre symbols (the running kernel's
-# names).  A new writable static is still refused.
+# names).  A new writable static is carried, zeroed; a read-only one whose
+# bytes differ is new data, never the old one with a new value.
 . "$(dirname "$0")/objdiff/lib.sh"
 
 # static_of OBJ FUNC BASE: the BASE.N static that FUNC of OBJ refers to
@@ -75,4 +76,18 @@ grep -q "\.section \.data\.ksplice\.[0-9]*,\"aw\"" "$out/new-code.S" &&
 	{ cat "$out/new-code.S"; fail "no zeroed writable copy of $seen"; }
 ! grep -q "\"$seen\"" "$out/helper.c" ||
 	fail "the new static $seen is looked up in the running kernel"
+
+# 4. a function-local constant table with a new value: not the pre table
+# (their bytes differ), so new data that the new code carries, and the
+# function that reads it is replaced; the running table stays as it was
+compile_as renumber4 renumber-pre renumber-table-post
+objdiff renumber4
+out=$T/renumber4.out
+[ "$rc" = 0 ] || { show renumber4; fail "new table value: exit $rc, expected 0"; }
+[ "$(grep -v '^data ' "$out/changes")" = "changed test/renumber4.o lookup" ] ||
+	{ show renumber4; fail "expected only 'lookup' changed"; }
+grep -qx "data test/renumber4.o table\.[0-9]*" "$out/changes" ||
+	{ show renumber4; fail "the new table is not new data"; }
+grep -q "bytes differ, not paired" "$out/stdout" ||
+	{ show renumber4; fail "-v does not say why the tables are not paired"; }
 exit 0
