@@ -76,7 +76,7 @@ screen_new_decls()
 # Runs with the scratch copy in its pre state and leaves it so.
 screen_header_readers()
 {
-	local obj src only_h kept=0 same=0 a b
+	local obj src only_h kept=0 same=0
 	local -a cand=() targets=() keep=()
 	local -A direct=()
 
@@ -105,29 +105,51 @@ screen_header_readers()
 	apply_patch_to_scratch
 	screen_preprocess post "${targets[@]}"
 	scratch_to_pre
-	for obj in "${cand[@]}"; do
-		a=$WORK/screen-pre/${obj%.o}.i
-		b=$WORK/screen-post/${obj%.o}.i
-		# one that Kbuild cannot preprocess on its own (a generated
-		# header that only the object's rule makes) is compiled
-		if [ -f "$a" ] && [ -f "$b" ] && ! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" &&
-			{ cmp -s <(screen_normalize "$a") <(screen_normalize "$b") ||
-			  screen_new_decls "$a" "$b"; }; then
-			same=$((same + 1))
-			for src in ${OBJ_SRCS[$obj]}; do
-				SCREENED[$src]=1
-			done
-			unset "OBJ_SRCS[$obj]" "OBJ_KIND[$obj]"
-			continue
-		fi
-		kept=$((kept + 1))
-	done
+	while read -r obj; do
+		same=$((same + 1))
+		for src in ${OBJ_SRCS[$obj]}; do
+			SCREENED[$src]=1
+		done
+		unset "OBJ_SRCS[$obj]" "OBJ_KIND[$obj]"
+	done < <(screen_compare "${cand[@]}")
+	kept=$((${#cand[@]} - same))
 	for obj in "${OBJS[@]}"; do
 		[ -z "${OBJ_SRCS[$obj]+set}" ] || keep+=("$obj")
 	done
 	OBJS=("${keep[@]}")
 	say "$same of them compile the same tokens after the patch; $kept do not, and are compared"
 	rm -rf "$WORK/screen-pre" "$WORK/screen-post"
+}
+
+# screen_same OBJ: is OBJ's preprocessed input after the patch the same
+# as before, or only gains prototypes (see the top of this file)?
+screen_same()
+{
+	local a=$WORK/screen-pre/${1%.o}.i b=$WORK/screen-post/${1%.o}.i
+
+	# one that Kbuild cannot preprocess on its own (a generated header
+	# that only the object's rule makes) is compiled
+	[ -f "$a" ] && [ -f "$b" ] || return 1
+	! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" || return 1
+	cmp -s <(screen_normalize "$a") <(screen_normalize "$b") ||
+		screen_new_decls "$a" "$b"
+}
+
+# screen_compare OBJ...: print the OBJs that screen_same, comparing in
+# $JOBS processes.
+screen_compare()
+{
+	local w i
+	local -a objs=("$@")
+
+	for ((w = 0; w < JOBS; w++)); do
+		for ((i = w; i < ${#objs[@]}; i += JOBS)); do
+			! screen_same "${objs[i]}" || printf '%s\n' "${objs[i]}"
+		done >"$WORK/screen-same.$w" &
+	done
+	wait
+	cat "$WORK"/screen-same.*
+	rm -f "$WORK"/screen-same.*
 }
 
 # screen_preprocess KIND TARGET...: make the .i TARGETs in the scratch
