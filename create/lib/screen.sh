@@ -4,20 +4,22 @@
 #
 # A core header is read by thousands of objects; compiling each of them
 # before and after the patch costs an hour, when most compile exactly the
-# same tokens (the patch touches a macro they never use, or a comment, or
-# declares a new function).  Kbuild preprocesses an object's source with the object's own
-# flags (make DIR/FILE.i) in a fraction of the time of a compile.  Before
-# and after the patch, each reader's preprocessed source is compared with
-# line markers and blank lines left out: where the two are the same
-# token for token, the compiler is handed the same program and makes the
-# same code (only its line information differs: __LINE__ is expanded by
-# then, so a moved WARN_ON() still shows as a change); such an object is
-# left out, and so is one whose preprocessed source only gains the
-# prototype of a function it does not call (screen_new_decls).  Kept,
-# always: an object with a .c of its own that the patch changes, one
-# whose source is not a .c beside it, the objects outside vmlinux and the
-# modules, and any whose preprocessed source uses __builtin_LINE or
-# .include/.incbin (the line, or a file, read later).
+# same program (the patch changes a comment, a macro they never use, or
+# declares a new function).  Kbuild preprocesses an object's source with
+# the object's own flags (make DIR/FILE.i) in a fraction of the time of a
+# compile.  Each reader is preprocessed before and after the patch, with
+# __LINE__ pinned as for the objects built again when lines moved
+# (pin-line.h: a difference only in __LINE__ values, a WARN_ON below the
+# patched lines, is no change to the differ either), and the two are
+# compared with line markers and blank lines left out.  Where they are
+# the same token for token, the compiler is handed the same program and
+# makes the same code (only its line information differs), and the
+# object is left out; so is one whose source only gains the prototype of
+# a function it does not call (screen_new_decls).  Kept, always: an
+# object with a .c of its own that the patch changes, one whose source is
+# not a .c beside it, the objects outside vmlinux and the modules, and any
+# whose preprocessed source uses __builtin_LINE or .include/.incbin (the
+# line, or a file, read later).
 
 # The changed headers whose every reader was left out.
 declare -A SCREENED=()
@@ -76,7 +78,7 @@ screen_new_decls()
 # Runs with the scratch copy in its pre state and leaves it so.
 screen_header_readers()
 {
-	local obj src only_h kept=0 same=0 a b
+	local obj src only_h kept=0 same=0
 	local -a cand=() targets=() keep=()
 	local -A direct=()
 
@@ -105,23 +107,14 @@ screen_header_readers()
 	apply_patch_to_scratch
 	screen_preprocess post "${targets[@]}"
 	scratch_to_pre
-	for obj in "${cand[@]}"; do
-		a=$WORK/screen-pre/${obj%.o}.i
-		b=$WORK/screen-post/${obj%.o}.i
-		# one that Kbuild cannot preprocess on its own (a generated
-		# header that only the object's rule makes) is compiled
-		if [ -f "$a" ] && [ -f "$b" ] && ! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" &&
-			{ cmp -s <(screen_normalize "$a") <(screen_normalize "$b") ||
-			  screen_new_decls "$a" "$b"; }; then
-			same=$((same + 1))
-			for src in ${OBJ_SRCS[$obj]}; do
-				SCREENED[$src]=1
-			done
-			unset "OBJ_SRCS[$obj]" "OBJ_KIND[$obj]"
-			continue
-		fi
-		kept=$((kept + 1))
-	done
+	while read -r obj; do
+		same=$((same + 1))
+		for src in ${OBJ_SRCS[$obj]}; do
+			SCREENED[$src]=1
+		done
+		unset "OBJ_SRCS[$obj]" "OBJ_KIND[$obj]"
+	done < <(screen_compare "${cand[@]}")
+	kept=$((${#cand[@]} - same))
 	for obj in "${OBJS[@]}"; do
 		[ -z "${OBJ_SRCS[$obj]+set}" ] || keep+=("$obj")
 	done
@@ -130,15 +123,48 @@ screen_header_readers()
 	rm -rf "$WORK/screen-pre" "$WORK/screen-post"
 }
 
+# screen_same OBJ: is OBJ's preprocessed input after the patch the same
+# as before, or only gains prototypes (see the top of this file)?
+screen_same()
+{
+	local a=$WORK/screen-pre/${1%.o}.i b=$WORK/screen-post/${1%.o}.i
+
+	# one that Kbuild cannot preprocess on its own (a generated header
+	# that only the object's rule makes) is compiled
+	[ -f "$a" ] && [ -f "$b" ] || return 1
+	! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" || return 1
+	cmp -s <(screen_normalize "$a") <(screen_normalize "$b") ||
+		screen_new_decls "$a" "$b"
+}
+
+# screen_compare OBJ...: print the OBJs that screen_same, comparing in
+# $JOBS processes.
+screen_compare()
+{
+	local w i
+	local -a objs=("$@")
+
+	for ((w = 0; w < JOBS; w++)); do
+		for ((i = w; i < ${#objs[@]}; i += JOBS)); do
+			! screen_same "${objs[i]}" || printf '%s\n' "${objs[i]}"
+		done >"$WORK/screen-same.$w" &
+	done
+	wait
+	cat "$WORK"/screen-same.*
+	rm -f "$WORK"/screen-same.*
+}
+
 # screen_preprocess KIND TARGET...: make the .i TARGETs in the scratch
-# copy (going on past those Kbuild cannot make) and move those made to
-# WORK/screen-KIND/.
+# copy (going on past those Kbuild cannot make), with __LINE__ pinned as
+# for the pinned builds (a moved __LINE__ is no change: see diff.c), and
+# move those made to WORK/screen-KIND/.
 screen_preprocess()
 {
 	local kind=$1 t
 
 	shift
-	SCRATCH_KEEP_GOING=1 scratch_build_objects "$WORK/build-screen-$kind.log" "$@"
+	SCRATCH_KCFLAGS="$SCRATCH_SECTION_FLAGS -include $SELF_DIR/lib/pin-line.h" \
+		SCRATCH_KEEP_GOING=1 scratch_build_objects "$WORK/build-screen-$kind.log" "$@"
 	for t in "$@"; do
 		[ -f "$SCRATCH_TREE/$t" ] || continue
 		mkdir -p "$WORK/screen-$kind/$(dirname "$t")"
