@@ -4,8 +4,10 @@
 # served on one loopback port (busybox httpd), reached by the guest only
 # through QEMU's restricted user network.  ksplice-upgrade installs
 # sqrt_a and sqrt_b in order, then the cumulative sqrt_c that replaces
-# them; a tampered index is refused with the kernel unchanged; a second
-# boot with the same cache and state applies the three again at boot.
+# them; each tampered form of the repository (index changed, truncated,
+# unsigned, signed by another key, stale, for another build; an archive
+# changed, or with a link in it) is refused with the kernel unchanged; a second boot with
+# the same cache and state applies the three again at boot.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
@@ -88,24 +90,78 @@ run_guest "$guest" --forward "$port" --add "$T/recurse" --add "$T/etc" \
 cat "$T/console1"
 grep -q "Done! Update sqrt_c is applied." "$T/console1"
 
-# Tampered: the description of sqrt_a changed after signing.
-cp "$index" "$T/index.good"
-sed -i 's/^\(update sqrt_a .*\)$/\1 (changed)/' "$index"
+# Each tampered form, as its own repository beside r1 and r2 (the server
+# serves them all; the guest cannot tell the host when to change one):
+#   rt  the index changed after signing      rtr  the index truncated
+#   ru  no index.sig                         rk   signed by another key
+#   rh  an archive with one byte changed     rx   a signed index naming an
+#       (the same size)                           archive with a link in it
+#   rf  a signed index for another build of the kernel
+# and r1 after r2: an older serial than one seen (stale).
+rel_bid=${index#"$T"/www/r2/}
+rel_bid=${rel_bid%/index}
+for r in rt rtr ru rk rh rx rf; do
+	cp -a "$T/www/r2" "$T/www/$r"
+	sed "s|/r2\$|/$r|" "$T/etc/r2.conf" >"$T/etc/$r.conf"
+done
+sed -i 's/^\(update sqrt_a .*\)$/\1 (changed)/' "$T/www/rt/$rel_bid/index"
+head -c 200 "$index" >"$T/www/rtr/$rel_bid/index"
+rm "$T/www/ru/$rel_bid/index.sig"
+export GNUPGHOME=$T/gnupg2
+mkdir -p -m 700 "$GNUPGHOME"
+gpg --batch --quiet --passphrase '' --quick-gen-key "other <other@ksplice.invalid>" \
+	ed25519 sign never 2>/dev/null
+gpg --batch --yes --local-user other@ksplice.invalid --detach-sign \
+	--output "$T/www/rk/$rel_bid/index.sig" "$T/www/rk/$rel_bid/index"
+export GNUPGHOME=$T/gnupg
+a_tar=$T/www/rh/$rel_bid/ksplice-sqrt_a.tar.gz
+printf '\377' | dd of="$a_tar" bs=1 seek=100 conv=notrunc 2>/dev/null
+mkdir -p "$T/evil/ksplice-sqrt_a"
+tar -xzf "$a" -C "$T/evil"
+rm "$T/evil/ksplice-sqrt_a/description"
+ln -s /etc/passwd "$T/evil/ksplice-sqrt_a/description"
+(cd "$T/evil" && tar -czf "$T/www/rx/$rel_bid/ksplice-sqrt_a.tar.gz" ksplice-sqrt_a)
+x_tar=$T/www/rx/$rel_bid/ksplice-sqrt_a.tar.gz
+sed -i "s/^update sqrt_a [0-9]* [0-9a-f]* /update sqrt_a $(stat -c %s "$x_tar") $(sha256sum <"$x_tar" | cut -d' ' -f1) /" \
+	"$T/www/rx/$rel_bid/index"
+gpg --batch --yes --local-user test@ksplice.invalid --detach-sign \
+	--output "$T/www/rx/$rel_bid/index.sig" "$T/www/rx/$rel_bid/index"
+# rf: a signed index for another build of this release, at this build's path
+sed -i '3s/.*/build-id 00000000000000000000000000000000000000aa/' "$T/www/rf/$rel_bid/index"
+gpg --batch --yes --local-user test@ksplice.invalid --detach-sign \
+	--output "$T/www/rf/$rel_bid/index.sig" "$T/www/rf/$rel_bid/index"
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh
 RECURSE_KO=$ko
-export KSPLICE_CONF=$T/etc/ksplice.conf KSPLICE_CACHE_DIR=/tmp/cache KSPLICE_STATE_DIR=/tmp/state
-step "a tampered index is refused, the kernel unchanged"
-ksplice-upgrade -y >/tmp/t.out 2>&1 && { cat /tmp/t.out; fail "the tampered index was used"; }
-cat /tmp/t.out
-grep -q "does not match its signature" /tmp/t.out || fail "no reason given"
-grep -q "^ksplice" /proc/modules && fail "a module was loaded"
-sqrt_is 39907
+# refused REPO TEXT: ksplice-upgrade -y from REPO fails saying TEXT, with
+# nothing loaded, no archive kept, the kernel unchanged
+refused()
+{
+	export KSPLICE_CONF=$T/etc/\$1.conf KSPLICE_CACHE_DIR=/tmp/cache-\$1
+	export KSPLICE_STATE_DIR=\${STATE:-/tmp/state-\$1}
+	step "\$1: refused, saying '\$2'"
+	ksplice-upgrade -y >/tmp/t.out 2>&1 && { cat /tmp/t.out; fail "\$1 was used"; }
+	cat /tmp/t.out
+	grep -q "\$2" /tmp/t.out || fail "\$1: no reason given"
+	grep -q "^ksplice" /proc/modules && fail "\$1: a module was loaded"
+	[ -z "\$(find /tmp/cache-\$1 -name '*.tar.gz' 2>/dev/null)" ] || fail "\$1: an archive was kept"
+	sqrt_is 39907
+}
+refused rt "does not match its signature"
+refused rtr "does not match its signature"
+refused ru "is not signed"
+refused rk "is not signed by the key in"
+refused rh "the download's sha256 is"
+refused rx "ksplice-sqrt_a/description, a link"
+refused rf "it is for build 00000000000000000000000000000000000000aa"
+export KSPLICE_CONF=$T/etc/r2.conf KSPLICE_STATE_DIR=/tmp/state-stale KSPLICE_CACHE_DIR=/tmp/cache-r2
+ksplice-upgrade -n >/dev/null || fail "r2 -n"
+STATE=/tmp/state-stale
+refused r1 "is stale: serial 1, but serial 2 was seen before"
 GUEST
 run_guest "$guest" --forward "$port" --add "$T/recurse" --add "$T/etc" \
-	>"$T/console2" || { cat "$T/console2"; echo "FAIL: tampered index"; exit 1; }
+	>"$T/console2" || { cat "$T/console2"; echo "FAIL: tampered repositories"; exit 1; }
 cat "$T/console2"
-cp "$T/index.good" "$index"
 
 # Second boot: the same cache and state, no network; boot applies again.
 cat >"$guest" <<GUEST
@@ -125,4 +181,4 @@ GUEST
 run_guest "$guest" --add "$T/recurse" --add "$T/etc" --add "$T/out1" \
 	>"$T/console3" || { cat "$T/console3"; echo "FAIL: second boot"; exit 1; }
 cat "$T/console3"
-echo "ok: installed over HTTP in order, tampered index refused, applied again at boot"
+echo "ok: installed over HTTP in order, every tampered form refused, applied again at boot"
