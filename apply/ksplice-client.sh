@@ -111,23 +111,12 @@ kc_kernel()
 # kc_lock: one ksplice-upgrade at a time; fails if another one runs.
 kc_lock()
 {
-	local owner
-
-	mkdir -p "${KC_LOCK%/*}" 2>/dev/null
-	while ! mkdir "$KC_LOCK" 2>/dev/null; do
-		if [ ! -d "$KC_LOCK" ]; then
-			ks_error "cannot create the lock $KC_LOCK"
-			return 1
-		fi
-		owner=$(cat "$KC_LOCK/pid" 2>/dev/null)
-		if [ -n "$owner" ] && kill -0 "$owner" 2>/dev/null; then
-			ks_error "another ksplice-upgrade is running (pid $owner)"
-			return 1
-		fi
-		rm -rf "$KC_LOCK"
-	done
-	echo $$ >"$KC_LOCK/pid"
-	KC_LOCKED=1
+	ks_lock_try "$KC_LOCK"
+	case $? in
+	0) KC_LOCKED=1 ;;
+	1) ks_error "another ksplice-upgrade is running$(ks_lock_owner "$KC_LOCK")"; return 1 ;;
+	*) ks_error "cannot create the lock $KC_LOCK"; return 1 ;;
+	esac
 }
 
 # kc_cleanup: the EXIT trap's part for the client.

@@ -67,39 +67,53 @@ ks_need_root()
 # tools call it from their EXIT traps.
 ks_lock()
 {
-	local owner said=0
+	local said=0 st
 
-	mkdir -p "${KS_LOCK%/*}" 2>/dev/null
-	until mkdir "$KS_LOCK" 2>/dev/null; do
-		[ -d "$KS_LOCK" ] || ks_die "cannot create the lock $KS_LOCK"
-		owner=$(cat "$KS_LOCK/pid" 2>/dev/null)
-		if [ -n "$owner" ] && ! kill -0 "$owner" 2>/dev/null; then
-			# its owner died: take it over
-			rm -rf "$KS_LOCK"
-			continue
-		fi
-		if [ -z "$owner" ] && ks_lock_stale; then
-			# its owner died before it wrote its pid
-			rm -rf "$KS_LOCK"
-			continue
-		fi
+	while :; do
+		ks_lock_try "$KS_LOCK" && break
+		st=$?
+		[ "$st" = 2 ] && ks_die "cannot create the lock $KS_LOCK"
 		if [ "$said" = 0 ]; then
-			echo "Waiting for another ksplice-apply or ksplice-undo${owner:+ (pid $owner)}..."
+			echo "Waiting for another ksplice-apply or ksplice-undo$(ks_lock_owner "$KS_LOCK")..."
 			said=1
 		fi
 		sleep 0.1
 	done
-	echo $$ >"$KS_LOCK/pid"
 	KS_LOCKED=1
 }
 
-# ks_lock_stale: the lock has had no owner's pid for 10 s.
-ks_lock_stale()
+# ks_lock_try DIR: take the lock directory DIR, writing this process's pid
+# in it; status 1 when a live process holds it, 2 when it cannot be made.
+# A lock whose owner died, or that has had no owner's pid for 10 s (its
+# owner died before writing it), is taken over.  Shared by ks_lock and
+# the client's lock (ksplice-client.sh).
+ks_lock_try()
 {
-	local made
+	local dir="$1" owner made
 
-	made=$(stat -c %Y "$KS_LOCK" 2>/dev/null) || return 1
-	[ $(($(date +%s) - made)) -gt 10 ]
+	mkdir -p "${dir%/*}" 2>/dev/null
+	until mkdir "$dir" 2>/dev/null; do
+		[ -d "$dir" ] || return 2
+		owner=$(cat "$dir/pid" 2>/dev/null)
+		if [ -n "$owner" ]; then
+			kill -0 "$owner" 2>/dev/null && return 1
+		else
+			# gone meanwhile: try again
+			made=$(stat -c %Y "$dir" 2>/dev/null) || continue
+			[ $(($(date +%s) - made)) -gt 10 ] || return 1
+		fi
+		rm -rf "$dir"
+	done
+	echo $$ >"$dir/pid"
+}
+
+# ks_lock_owner DIR: " (pid N)" for the holder of lock DIR, if known.
+ks_lock_owner()
+{
+	local owner
+
+	owner=$(cat "$1/pid" 2>/dev/null)
+	[ -z "$owner" ] || printf ' (pid %s)' "$owner"
 }
 
 ks_unlock()
@@ -164,17 +178,28 @@ EOF
 	echo "ID $id"
 }
 
+# ks_applied_ids: the ids of the applied updates, one a line.
+ks_applied_ids()
+{
+	local dir id
+
+	for dir in "$KS_UPDATES"/*/; do
+		[ -d "$dir" ] || continue
+		id=${dir%/}
+		id=${id##*/}
+		[ "$(ks_stage "$id")" = applied ] && echo "$id"
+	done
+	return 0
+}
+
 # ks_effective_version: the newest effective version (contents
 # "effective-version", ksplice-create --effective-version) among the
 # applied updates, when newer than the one uname -v names; else nothing.
 ks_effective_version()
 {
-	local dir id v best running
+	local id v best running
 
-	for dir in "$KS_UPDATES"/*/; do
-		id=${dir%/}
-		id=${id##*/}
-		[ -d "$dir" ] && [ "$(ks_stage "$id")" = applied ] || continue
+	for id in $(ks_applied_ids); do
 		v=$(ks_contents_get "$KS_STATE/$id/contents" effective-version 2>/dev/null)
 		case $v in
 		'' | *[!A-Za-z0-9.+~:_-]*) continue ;;

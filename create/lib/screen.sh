@@ -21,7 +21,8 @@
 # whose preprocessed source uses __builtin_LINE or .include/.incbin (the
 # line, or a file, read later).
 
-# The changed headers whose every reader was left out.
+# The changed headers read by an object left out (its input unchanged):
+# objects_check_built counts them as compiled into the configuration.
 declare -A SCREENED=()
 
 # screen_normalize FILE: FILE's tokens without line markers or blank lines.
@@ -37,9 +38,16 @@ screen_normalize()
 # definition, an initializer, a name used elsewhere) fails.
 screen_new_decls()
 {
+	screen_decls_only "$(diff <(screen_normalize "$1") <(screen_normalize "$2"))" "$2"
+}
+
+# screen_decls_only DIFF B: the test of screen_new_decls, on DIFF, the
+# output of diff between the normalized sources (B the newer one).
+screen_decls_only()
+{
 	local names name
 
-	names=$(diff <(screen_normalize "$1") <(screen_normalize "$2") | awk '
+	names=$(printf '%s\n' "$1" | awk '
 	/^[0-9]+(,[0-9]+)?a[0-9]+(,[0-9]+)?$/ { flush(); next }
 	/^> / { text = text " " substr($0, 3); next }
 	{ bad = 1; exit }
@@ -128,13 +136,14 @@ screen_header_readers()
 screen_same()
 {
 	local a=$WORK/screen-pre/${1%.o}.i b=$WORK/screen-post/${1%.o}.i
+	local d
 
 	# one that Kbuild cannot preprocess on its own (a generated header
 	# that only the object's rule makes) is compiled
 	[ -f "$a" ] && [ -f "$b" ] || return 1
 	! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" || return 1
-	cmp -s <(screen_normalize "$a") <(screen_normalize "$b") ||
-		screen_new_decls "$a" "$b"
+	d=$(diff <(screen_normalize "$a") <(screen_normalize "$b"))
+	[ -z "$d" ] || screen_decls_only "$d" "$b"
 }
 
 # screen_compare OBJ...: print the OBJs that screen_same, comparing in
