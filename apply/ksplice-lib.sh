@@ -24,7 +24,7 @@ KS_LOCK=${KSPLICE_LOCK:-/run/ksplice.lock}
 KS_LOCKED=0
 # the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
 # ksplice-core/ksplice-format.h (tests/unit/apply-args.t checks they agree)
-KS_FORMAT=3
+KS_FORMAT=4
 # the id rule: KSPLICE_ID_MAX characters of [a-z0-9_] (KSPLICE_ID_CHARS),
 # also checked by tests/unit/apply-args.t
 KS_ID_MAX=32
@@ -281,7 +281,7 @@ ks_cause_text()
 	code_busy)
 		why="Ksplice has been unable to find a moment when no thread is running the code being replaced" ;;
 	module_busy)
-		why="a module the update changes or depends on is busy being loaded or unloaded" ;;
+		why="a module the update changes or depends on is busy: being loaded or unloaded, or using a function the update exports" ;;
 	failed_to_find)
 		why="it could not find a symbol the update needs in the running kernel" ;;
 	out_of_memory)
@@ -294,6 +294,8 @@ ks_cause_text()
 		why="another update is applied on top of it: take that one out first" ;;
 	not_loaded)
 		why="a module it changes is not loaded: load that module first" ;;
+	exported)
+		why="a function it exports is exported already (by the kernel, a module or another update)" ;;
 	*)
 		printf 'Ksplice has aborted the %s (abort cause "%s").\n' "$2" "$1"
 		return ;;

@@ -22,6 +22,10 @@
  * held as long (modules.c), to patch them when they load again.  An
  * update whose new code's addresses the kernel may still hold after a
  * reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
+ *
+ * The functions an update exports (exports.c) are published after its
+ * switch and withdrawn before its reversal's, or before the switch of a
+ * cumulative update that replaces it.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -215,6 +219,9 @@ int ksplice_apply(struct ksplice_update *update)
 				  module_name(update->helper->owner));
 		goto unpin;
 	}
+	ret = ksplice_exports_prepare(update);
+	if (ret)
+		goto release;
 	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_APPLY);
 	if (ret)
 		goto fail;
@@ -230,6 +237,7 @@ int ksplice_apply(struct ksplice_update *update)
 	update->stage = KSPLICE_STAGE_APPLIED;
 	ksplice_modules_applied(update);
 	ksplice_replace_finish(update);
+	ksplice_exports_publish(update);
 	if (ranges != update->ranges)
 		kfree(ranges);
 	ksplice_run_hooks(update, KSPLICE_HOOK_POST_APPLY);
@@ -237,6 +245,8 @@ int ksplice_apply(struct ksplice_update *update)
 	return 0;
 fail:
 	ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_APPLY);
+	ksplice_exports_cancel(update);
+release:
 	ksplice_modules_release(update, false);
 unpin:
 	ksplice_unpin(update);
@@ -268,6 +278,9 @@ int ksplice_reverse(struct ksplice_update *update)
 				  upper->id, upper->id);
 		return -EBUSY;
 	}
+	ret = ksplice_exports_withdraw(update, update);
+	if (ret)
+		return ret;
 	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_REVERSE);
 	if (!ret) {
 		ret = ksplice_switch(update, ranges, nr_ranges, false);
@@ -276,6 +289,7 @@ int ksplice_reverse(struct ksplice_update *update)
 	}
 	if (ret) {
 		ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_REVERSE);
+		ksplice_exports_publish(update);
 		return ret;
 	}
 	ksplice_redirect_remove(update);

@@ -163,6 +163,9 @@ struct ksplice_update {
 	struct module_use *pin;
 	/* reversed, but the kernel may hold new code addresses: pinned */
 	bool kept;
+	/* its exports are visible (exports.c); the targets that holds */
+	bool exports_published;
+	struct module **export_mods;	/* per ksplice_exports.targets */
 
 	/* stack scan state, filled inside stop_machine */
 	const struct ksplice_range *scan_ranges;
@@ -340,8 +343,23 @@ void ksplice_replace_cancel(struct ksplice_update *update);
 bool ksplice_replacing(const struct ksplice_update *update,
 		       const struct ksplice_update *other);
 
+/* exports.c */
+const char *ksplice_exports_problem(const struct ksplice_update *update,
+				    const struct ksplice_new *kn);
+int ksplice_exports_alloc(struct ksplice_update *update);
+void ksplice_exports_free(struct ksplice_update *update);
+int ksplice_exports_prepare(struct ksplice_update *update);
+void ksplice_exports_cancel(struct ksplice_update *update);
+void ksplice_exports_publish(struct ksplice_update *update);
+int ksplice_exports_withdraw(struct ksplice_update *update,
+			     struct ksplice_update *blame);
+void ksplice_exports_module_live(struct module *mod);
+ssize_t ksplice_exports_show(const struct ksplice_update *update, char *buf);
+
 /* pin.c */
 int ksplice_pin_init(void);
+void ksplice_module_lock(void);
+void ksplice_module_unlock(void);
 struct module *ksplice_use_target(struct module *user, const char *name);
 void ksplice_unuse_target(struct module *user, struct module *mod);
 struct module_use *ksplice_hold(struct module *mod);

@@ -26,6 +26,13 @@
  *                                   init code that the patch changes and
  *                                   the update leaves out: made with
  *                                   ksplice-create --skip-init)
+ *     export <object> <name> <kind> <crc>
+ *                                  (one line per function the patch
+ *                                   exports, see EXPORTS below: kind
+ *                                   EXPORT_SYMBOL or EXPORT_SYMBOL_GPL,
+ *                                   crc its symbol version, 0x%08x, or
+ *                                   "-" without CONFIG_MODVERSIONS: what
+ *                                   Module.symvers would say of it)
  *     keep-module <object> <name>  (one line per new function whose
  *                                   address the update stores: after
  *                                   an undo the new-code module stays
@@ -111,9 +118,11 @@
  *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
  *                 code_busy | module_busy | failed_to_find |
  *                 out_of_memory | call_failed | unexpected | on_top |
- *                 not_loaded (on_top: another update uses this one's new
- *                 code; not_loaded: a module the new code refers to is
- *                 not loaded)
+ *                 not_loaded | exported (on_top: another update uses this
+ *                 one's new code; not_loaded: a module the new code refers
+ *                 to is not loaded; exported: a function the update
+ *                 exports is exported already; module_busy also: a module
+ *                 uses the functions the update exports)
  *   abort_detail  one line saying what failed, for people
  *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
  *                 where is the address as %pS prints it ("func+0x1d/0x90",
@@ -125,6 +134,8 @@
  *   targets       one line a module the update patches:
  *                 "<module> patched|waiting" (waiting: not loaded; the
  *                 core patches it when it loads)
+ *   exports       one line a function the update exports (EXPORTS
+ *                 below): "<symbol> published|hidden"
  *   redirects     one line a replaced function:
  *                 "<function> <ftrace|kprobe> caught=<n> missed=<n>"
  *                 and " unguarded" for an ftrace redirection without a
@@ -208,7 +219,7 @@
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
 
-#define KSPLICE_FORMAT_VERSION	3
+#define KSPLICE_FORMAT_VERSION	4
 
 /* The repository index's format (see THE REPOSITORY). */
 #define KSPLICE_REPO_FORMAT	1
@@ -233,6 +244,7 @@ enum ksplice_cause {
 	KSPLICE_UNEXPECTED,
 	KSPLICE_ON_TOP,
 	KSPLICE_NOT_LOADED,
+	KSPLICE_EXPORTED,
 	KSPLICE_NR_CAUSES
 };
 
@@ -247,6 +259,7 @@ enum ksplice_cause {
 	"unexpected",							\
 	"on_top",							\
 	"not_loaded",							\
+	"exported",							\
 }
 
 /*
@@ -308,6 +321,7 @@ static inline int ksplice_reloc_is_pcrel(unsigned int type)
 #define KSPLICE_NO_SYMBOL	0xffffffffu
 
 struct module;
+struct kernel_symbol;
 
 /*
  * A kernel symbol the update refers to, found by name.  The helper holds
@@ -482,6 +496,34 @@ struct ksplice_code {
 	unsigned long size;
 };
 
+/*
+ * EXPORTS: the functions a patch exports that pre did not (a new
+ * EXPORT_SYMBOL or EXPORT_SYMBOL_GPL).  The new-code module carries them
+ * in tables of the kernel's own layout (struct kernel_symbol, sorted by
+ * name; with CONFIG_MODVERSIONS one symbol version a symbol, the one the
+ * kernel's build gives it) in sections the module loader does not read,
+ * so that nothing can use them while the update is not applied.  The
+ * core publishes them as the module's exports once the update is
+ * applied and every module in targets (whose code they are) is patched
+ * and live; from then on the new-code module uses those modules, so that
+ * they stay loaded.  They are hidden again before a reversal, which is
+ * refused (module_busy) while a module uses them.  Each value is the new
+ * code of a new function, or the running entry of an existing one (a
+ * record: redirected when the update replaces it).  Per update:
+ *
+ *   hidden --applied, targets patched--> published --reversing--> hidden
+ */
+struct ksplice_exports {
+	const struct kernel_symbol *syms;	/* EXPORT_SYMBOL */
+	const int *crcs;			/* NULL without MODVERSIONS */
+	unsigned int nr_syms;
+	const struct kernel_symbol *gpl_syms;	/* EXPORT_SYMBOL_GPL */
+	const int *gpl_crcs;
+	unsigned int nr_gpl_syms;
+	const char *const *targets;		/* module names */
+	unsigned int nr_targets;
+};
+
 struct ksplice_new {
 	unsigned int format;		/* KSPLICE_FORMAT_VERSION */
 	const char *id;
@@ -497,6 +539,7 @@ struct ksplice_new {
 	/* a cumulative update: the ids of the applied updates it replaces */
 	const char *const *replaces;
 	unsigned int nr_replaces;
+	const struct ksplice_exports *exports;	/* or NULL */
 	struct module *owner;		/* THIS_MODULE */
 };
 

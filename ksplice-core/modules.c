@@ -13,7 +13,8 @@
  * is refused: it would run unpatched under an update that says it is
  * applied.  Going: its redirections are removed and its functions wait
  * again.  While an update with module targets is applied, the core holds
- * its helper, which the matching needs.
+ * its helper, which the matching needs.  Live (its init done): the
+ * exports of an update that waited for it are published (exports.c).
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -229,13 +230,14 @@ static int ksplice_module_notify(struct notifier_block *nb,
 	struct module *mod = data;
 	int ret = 0;
 
-	if ((action != MODULE_STATE_COMING && action != MODULE_STATE_GOING) ||
-	    ksplice_own_module(mod))
+	if (ksplice_own_module(mod))
 		return NOTIFY_DONE;
 	mutex_lock(&ksplice_mutex);
 	if (action == MODULE_STATE_COMING)
 		ret = ksplice_module_coming(mod);
-	else
+	else if (action == MODULE_STATE_LIVE)
+		ksplice_exports_module_live(mod);
+	else if (action == MODULE_STATE_GOING)
 		ksplice_module_going(mod);
 	mutex_unlock(&ksplice_mutex);
 	return notifier_from_errno(ret);

@@ -53,6 +53,24 @@ int ksplice_pin_init(void)
 	return 0;
 }
 
+/**
+ * ksplice_module_lock() - take the module loader's module_mutex
+ *
+ * The loader's lists and a module's exports change under it.
+ */
+void ksplice_module_lock(void)
+{
+	mutex_lock(ksplice_module_mutex);
+}
+
+/**
+ * ksplice_module_unlock() - release what ksplice_module_lock() took
+ */
+void ksplice_module_unlock(void)
+{
+	mutex_unlock(ksplice_module_mutex);
+}
+
 /*
  * Under module_mutex: user uses used, with one reference; the entry is
  * returned, or NULL when user already uses used (or user is NULL: the

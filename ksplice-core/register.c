@@ -219,6 +219,7 @@ static int ksplice_check_finalized(struct ksplice_update *update,
 static int ksplice_link_new(struct ksplice_update *update,
 			    struct ksplice_new *kn)
 {
+	const char *problem;
 	int ret;
 
 	if (update->new) {
@@ -236,7 +237,13 @@ static int ksplice_link_new(struct ksplice_update *update,
 		ret = ksplice_check_patches(update, kn);
 	if (ret)
 		return ret;
-
+	problem = ksplice_exports_problem(update, kn);
+	if (problem) {
+		ksplice_set_cause(update, KSPLICE_UNEXPECTED, "new code: %s",
+				  problem);
+		pr_err("update %s: new code: %s\n", kn->id, problem);
+		return -EINVAL;
+	}
 
 	ret = ksplice_copy_funcs(update, kn);
 	if (!ret) {
@@ -246,13 +253,18 @@ static int ksplice_link_new(struct ksplice_update *update,
 		if (!update->description)
 			ret = -ENOMEM;
 	}
+	update->new = kn;
+	if (!ret)
+		ret = ksplice_exports_alloc(update);
 	if (ret) {
+		update->new = NULL;
 		ksplice_free_funcs(update);
+		kfree(update->description);
+		update->description = NULL;
 		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
 				  "registering the new code");
 		return ret;
 	}
-	update->new = kn;
 	update->new_mod = kn->owner;
 	return 0;
 }
@@ -301,6 +313,7 @@ void ksplice_unregister_new(struct ksplice_new *kn)
 	found->new_mod = NULL;
 	memset(found->nr_hooks, 0, sizeof(found->nr_hooks));
 	ksplice_free_funcs(found);
+	ksplice_exports_free(found);
 	kfree(found->description);
 	found->description = NULL;
 	destroy = !found->helper || found->stage == KSPLICE_STAGE_REVERSED;

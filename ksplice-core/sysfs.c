@@ -198,6 +198,19 @@ static ssize_t targets_show(struct kobject *kobj,
 	return len;
 }
 
+/* "<symbol> published|hidden" a line: the functions it exports */
+static ssize_t exports_show(struct kobject *kobj,
+			    struct kobj_attribute *attr, char *buf)
+{
+	struct ksplice_update *update = to_update(kobj);
+	ssize_t len;
+
+	mutex_lock(&ksplice_mutex);
+	len = ksplice_exports_show(update, buf);
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
 static struct kobj_attribute ksplice_attr_stage = __ATTR_RW_MODE(stage, 0600);
 static struct kobj_attribute ksplice_attr_abort_cause =
 	__ATTR_RO_MODE(abort_cause, 0400);
@@ -216,6 +229,8 @@ static struct kobj_attribute ksplice_attr_on_top_of =
 	__ATTR_RO_MODE(on_top_of, 0400);
 static struct kobj_attribute ksplice_attr_targets =
 	__ATTR_RO_MODE(targets, 0400);
+static struct kobj_attribute ksplice_attr_exports =
+	__ATTR_RO_MODE(exports, 0400);
 
 static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_stage.attr,
@@ -227,6 +242,7 @@ static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_on_top_of.attr,
 	&ksplice_attr_state.attr,
 	&ksplice_attr_targets.attr,
+	&ksplice_attr_exports.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice);

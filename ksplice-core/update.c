@@ -106,6 +106,7 @@ void ksplice_free_update(struct ksplice_update *update)
 	kfree(update->values);
 	kfree(update->known);
 	kfree(update->mods);
+	kfree(update->export_mods);
 	kfree(update->description);
 	kfree(update->conflicts_text);
 	kfree(update);

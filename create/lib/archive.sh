@@ -47,8 +47,8 @@ target_build_id()
 }
 
 # write_contents FILE ID RELEASE BUILD_ID CHANGES: the contents file;
-# CHANGES holds ksplice-objdiff's "changed OBJECT FUNCTION" and
-# "init-skipped OBJECT NAME" lines.
+# CHANGES holds ksplice-objdiff's "changed OBJECT FUNCTION", "export
+# OBJECT FUNCTION", "init-skipped OBJECT NAME"... lines.
 write_contents()
 {
 	local file=$1 id=$2 rel=$3 build_id=$4 changes=$5
@@ -61,6 +61,7 @@ write_contents()
 		printf 'helper ksplice_%s_helper.ko\n' "$id"
 		printf 'new ksplice_%s_new.ko\n' "$id"
 		awk '$1 == "changed" && NF == 3 { print "function", $2, $3 }' "$changes"
+		awk '$1 == "export" && NF == 5 { print "export", $2, $3, $4, $5 }' "$changes"
 		awk '$1 == "init-skipped" && NF == 3 { print "init-skipped", $2, $3 }' "$changes"
 		awk '$1 == "keep-module" && NF == 3 { print "keep-module", $2, $3 }' "$changes"
 	} >"$file"

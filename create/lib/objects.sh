@@ -304,13 +304,20 @@ objects_deps()
 		tr ' ' '\n' | tail -n +2
 }
 
+# objects_cmd_file OBJ: the path of the .cmd file Kbuild writes with OBJ
+# in the scratch tree.
+objects_cmd_file()
+{
+	printf '%s\n' "$SCRATCH_TREE/$(objects_parent "$1")/.${1##*/}.cmd"
+}
+
 # objects_modname OBJ: the name of the module OBJ is linked into, from
 # the -DKBUILD_MODNAME='"name"' of its compile command.
 objects_modname()
 {
 	local cmd name
 
-	cmd=$SCRATCH_TREE/$(objects_parent "$1")/.${1##*/}.cmd
+	cmd=$(objects_cmd_file "$1")
 	name=$(sed -n "s/.*-DKBUILD_MODNAME='\"\([A-Za-z0-9_]*\)\"'.*/\1/p" "$cmd" 2>/dev/null |
 		head -n 1)
 	[ -n "$name" ] || return 1

@@ -430,8 +430,7 @@ static void compare_tables(struct objpair *op)
 	}
 }
 
-/* "__ksymtab_foo" of obj in a section of the GPL table? */
-static int export_kind(const struct kobj *obj, const char *name)
+int export_kind(const struct kobj *obj, const char *name)
 {
 	char *key = xasprintf("__ksymtab_%s", name);
 	struct ksym *s = sym_find(obj, key);
@@ -443,6 +442,10 @@ static int export_kind(const struct kobj *obj, const char *name)
 	return kind;
 }
 
+/*
+ * Exports removed (b is pre) or changed between the tables: refused.
+ * Exports added are the plan's to decide (plan_decide()).
+ */
 static void export_changes(const struct objpair *op, const struct kobj *a,
 			   const struct kobj *b, bool added,
 			   struct plan *plan)
@@ -460,14 +463,13 @@ static void export_changes(const struct objpair *op, const struct kobj *a,
 		name += strlen("__ksymtab_");
 		kb = export_kind(b, name);
 		ka = export_kind(a, name);
-		if (ka == kb || (!added && ka))
+		if (ka == kb || (!added && ka) || (added && !ka))
 			continue;
 		if (!ka)
-			plan_refuse(plan, op, "%s %s %s: a live update cannot change the kernel's exports; leave the export as it is",
-				    kinds[kb], name,
-				    added ? "added" : "removed");
+			plan_refuse(plan, op, "%s %s removed: a live update cannot take an export away (modules may use it); leave the export as it is",
+				    kinds[kb], name);
 		else
-			plan_refuse(plan, op, "%s changed from %s to %s: a live update cannot change the kernel's exports; leave the export as it is",
+			plan_refuse(plan, op, "%s changed from %s to %s: a live update cannot change an export the kernel already has; leave the export as it is",
 				    name, kinds[ka], kinds[kb]);
 	}
 }

@@ -19,8 +19,8 @@ enum cmp {
 
 /*
  * Compare op: mark the units whose code or table entries differ as
- * changed (pre and post), and fill op->data_diff.  Export changes are
- * refused into plan.  A difference that may be only moved __LINE__
+ * changed (pre and post), and fill op->data_diff.  Exports removed or
+ * changed are refused into plan (added ones are the plan's).  A difference that may be only moved __LINE__
  * values is decided with op->pinned, or sets op->need_pinned.
  */
 void diff_objpair(struct objpair *op, struct plan *plan);
@@ -34,5 +34,11 @@ enum cmp range_compare(const struct ksec *sa, unsigned long a0,
 		       unsigned long asize, const struct ksec *sb,
 		       unsigned long b0, unsigned long bsize, bool in_code,
 		       const struct linemap *lines);
+
+/*
+ * How obj exports name: 0 not, 1 EXPORT_SYMBOL, 2 EXPORT_SYMBOL_GPL (its
+ * "__ksymtab_<name>" symbol is in a section of the GPL table).
+ */
+int export_kind(const struct kobj *obj, const char *name);
 
 #endif /* OBJDIFF_DIFF_H */

@@ -234,6 +234,60 @@ static void emit_copies(struct new_state *st, FILE *f)
 	}
 }
 
+/* The kernel_symbol table of the plain or the GPL exports, and its crcs. */
+static void emit_export_table(struct new_state *st, FILE *f, bool gpl)
+{
+	const struct plan *plan = st->plan;
+	const char *label = gpl ? "__ksplice_ksymtab_gpl" : "__ksplice_ksymtab";
+	const char *crcs = gpl ? "__ksplice_kcrctab_gpl" : "__ksplice_kcrctab";
+	unsigned long off = 0;
+	size_t i;
+
+	fprintf(f, "\n\t.section .ksplice%s,\"a\",@progbits\n\t.balign 4\n"
+		"\t.globl %s\n\t.hidden %s\n%s:\n", label + 9, label, label,
+		label);
+	strset_put(&st->labels, label, 1);
+	for (i = 0; i < plan->nexports; i++) {
+		const struct export *e = &plan->exports[i];
+
+		if (e->gpl != gpl)
+			continue;
+		if (e->hsym < 0) {
+			fprintf(f, "\t.long __ksplice_f%d - .\n", e->unit->newid);
+		} else {
+			add_record(st, label, off, 0, e->hsym, R_PC32);
+			fputs("\t.long 0\n", f);
+		}
+		fprintf(f, "\t.long __ksplice_kstr%zu - .\n"
+			"\t.long __ksplice_kns%zu - .\t/* %s */\n", i, i,
+			e->name);
+		off += 12;
+	}
+	fprintf(f, "\n\t.section .ksplice%s,\"a\",@progbits\n\t.balign 4\n"
+		"\t.globl %s\n\t.hidden %s\n%s:\n", crcs + 9, crcs, crcs,
+		crcs);
+	strset_put(&st->labels, crcs, 1);
+	for (i = 0; i < plan->nexports; i++)
+		if (plan->exports[i].gpl == gpl)
+			fprintf(f, "\t.long 0x%08lx\n", plan->exports[i].crc);
+}
+
+static void emit_exports(struct new_state *st, FILE *f)
+{
+	const struct plan *plan = st->plan;
+	size_t i;
+
+	if (!plan->nexports)
+		return;
+	emit_export_table(st, f, false);
+	emit_export_table(st, f, true);
+	fputs("\n\t.section .rodata.ksplice.kstr,\"a\",@progbits\n", f);
+	for (i = 0; i < plan->nexports; i++)
+		fprintf(f, "__ksplice_kstr%zu:\t.asciz \"%s\"\n"
+			"__ksplice_kns%zu:\t.asciz \"%s\"\n", i,
+			plan->exports[i].name, i, plan->exports[i].ns);
+}
+
 static void emit_code(struct new_state *st, FILE *f)
 {
 	const struct plan *plan = st->plan;
@@ -249,6 +303,7 @@ static void emit_code(struct new_state *st, FILE *f)
 	}
 	emit_specials(st, f);
 	emit_copies(st, f);
+	emit_exports(st, f);
 }
 
 /* Every piece of new code, for the stack check of an undo. */
@@ -313,6 +368,40 @@ static void emit_externs(struct new_state *st, FILE *f)
 	fputs("\n", f);
 }
 
+/* struct ksplice_exports: its tables, counts, and the modules involved. */
+static void emit_exports_desc(const struct plan *plan, FILE *f)
+{
+	struct strset targets;
+	size_t i, n[2] = { 0, 0 };
+	bool crcs = false;
+
+	if (!plan->nexports)
+		return;
+	strset_init(&targets);
+	fputs("static const char *const export_targets[] = {\n", f);
+	for (i = 0; i < plan->nexports; i++) {
+		const struct export *e = &plan->exports[i];
+
+		n[e->gpl]++;
+		crcs |= e->has_crc;
+		if (!e->op->target || strset_get(&targets, e->op->target) >= 0)
+			continue;
+		strset_put(&targets, e->op->target, 1);
+		fprintf(f, "\t\"%s\",\n", e->op->target);
+	}
+	fputs("\tNULL\n};\n\n", f);
+	fprintf(f, "static const struct ksplice_exports exports = {\n"
+		"\t.syms = (const struct kernel_symbol *)__ksplice_ksymtab,\n"
+		"\t.nr_syms = %zu,\n"
+		"\t.gpl_syms = (const struct kernel_symbol *)__ksplice_ksymtab_gpl,\n"
+		"\t.nr_gpl_syms = %zu,\n", n[0], n[1]);
+	if (crcs)
+		fputs("\t.crcs = (const int *)__ksplice_kcrctab,\n"
+		      "\t.gpl_crcs = (const int *)__ksplice_kcrctab_gpl,\n", f);
+	fputs("\t.targets = export_targets,\n"
+	      "\t.nr_targets = ARRAY_SIZE(export_targets) - 1,\n};\n\n", f);
+}
+
 static void emit_desc(struct new_state *st, FILE *f)
 {
 	const struct update_info *up = st->up;
@@ -346,6 +435,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 		}
 		fputs("};\n\n", f);
 	}
+	emit_exports_desc(plan, f);
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);
@@ -364,6 +454,8 @@ static void emit_desc(struct new_state *st, FILE *f)
 	if (up->nreplaces)
 		fputs("\t.replaces = replaces,\n\t.nr_replaces = ARRAY_SIZE(replaces),\n",
 		      f);
+	if (plan->nexports)
+		fputs("\t.exports = &exports,\n", f);
 	fputs("\t.owner = THIS_MODULE,\n};\n\n"
 	      "static int __init ksplice_new_init(void)\n{\n"
 	      "\treturn ksplice_register_new(&ksplice_new);\n}\n\n"

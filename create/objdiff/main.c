@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"MANIFEST lines: OBJNAME PRE.o POST.o LINEMAP|- [OPTION=FILE...]\n"
 	"  pinned-pre=, pinned-post=  the objects built with __LINE__ pinned\n"
 	"  kernel-pre=                pre built as the kernel builds it\n"
+	"  target=                    the module the object is linked into\n"
+	"  post-symvers=              post's \"#SYMVER name crc\" lines\n"
 	"exit: 0 update written, 5 no changes, 6 a change is refused,\n"
 	"      10 build what DIR/need-builds lists and run again,\n"
 	"      1 error, 2 usage\n";
@@ -148,6 +150,7 @@ static void manifest_line(const char *path, unsigned long lineno,
 {
 	const char *name, *pre, *post, *map, *v;
 	const char *ppre = NULL, *ppost = NULL, *kpre = NULL, *target = NULL;
+	const char *symvers = NULL;
 	char *tok, *save;
 	struct objpair *loaded;
 
@@ -167,6 +170,8 @@ static void manifest_line(const char *path, unsigned long lineno,
 			kpre = v;
 		else if ((v = opt_value(tok, "target")))
 			target = v;
+		else if ((v = opt_value(tok, "post-symvers")))
+			symvers = v;
 		else
 			fatal(EXIT_ERROR, "%s:%lu: unknown option %s", path,
 			      lineno, tok);
@@ -187,6 +192,7 @@ static void manifest_line(const char *path, unsigned long lineno,
 		fatal(EXIT_ERROR, "%s:%lu: bad module name %s", path, lineno,
 		      target);
 	op->target = target ? xstrdup(target) : NULL;
+	op->post_symvers = symvers ? xstrdup(symvers) : NULL;
 	objpair_set_target(op);
 }
 
@@ -256,6 +262,15 @@ static void print_summary(const struct plan *plan, FILE *changes)
 				fprintf(changes, "vanished %s %s\n", op->name,
 					u->name);
 		}
+	}
+	for (i = 0; i < plan->nexports; i++) {
+		const struct export *e = &plan->exports[i];
+
+		printf("%s: %s exported (%s)\n", e->op->name, e->name,
+		       e->gpl ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL");
+		fprintf(changes, "export %s %s %s ", e->op->name, e->name,
+			e->gpl ? "EXPORT_SYMBOL_GPL" : "EXPORT_SYMBOL");
+		fprintf(changes, e->has_crc ? "0x%08lx\n" : "-\n", e->crc);
 	}
 	for (i = 0; plan->skip_init && i < plan->ninit_changes; i++)
 		fprintf(changes, "init-skipped %s\n", plan->init_changes[i]);

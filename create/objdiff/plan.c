@@ -160,6 +160,8 @@ static void decide_data(struct plan *plan, struct objpair *op)
 		if (op->data_diff[i] == DD_NONE || op->data_diff[i] == DD_SAME)
 			continue;
 		c = data_class(s->sec);
+		if (op->data_diff[i] == DD_NEW && data_is_anchor(s))
+			continue;	/* renumbered; nothing reads it */
 		if (op->data_diff[i] == DD_NEW && c == DATA_RUNTIME) {
 			op->data_fate[i] = DFATE_NEW;
 			continue;
@@ -241,6 +243,7 @@ size_t plan_decide(struct plan *plan)
 		decide_data(plan, &plan->ops[i]);
 		decide_tables(plan, &plan->ops[i]);
 	}
+	plan_exports_decide(plan);
 	for (i = 0; i < plan->nops; i++)
 		for (k = 0; k < plan->ops[i].npost; k++)
 			carried += unit_carried(&plan->ops[i].post_units[k]);
@@ -277,6 +280,12 @@ static unsigned int hsym_add(struct plan *plan, const struct objpair *op,
 	if (needed)
 		plan->hsyms[i].needed = true;
 	return i;
+}
+
+unsigned int plan_need_symbol(struct plan *plan, const struct objpair *op,
+			      const struct ksym *sym)
+{
+	return hsym_add(plan, op, sym, true);
 }
 
 unsigned int plan_helper_symbol(const struct plan *plan,
@@ -693,6 +702,7 @@ void plan_resolve(struct plan *plan)
 	resolve_units(plan);
 	resolve_tables(plan);
 	resolve_copies(plan);
+	plan_exports_resolve(plan);
 	name_units(plan);
 	plan->frozen = true;
 }

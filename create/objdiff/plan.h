@@ -74,6 +74,22 @@ struct hsym {
 	bool needed;			/* the new code refers to it */
 };
 
+/*
+ * A function the patch exports (exports.c): the new code's copy (a new
+ * function, hsym -1) or the running entry of one the kernel has (hsym:
+ * its helper symbol, written by a record).
+ */
+struct export {
+	struct objpair *op;
+	struct unit *unit;		/* post */
+	const char *name;
+	const char *ns;			/* namespace, "" for none */
+	bool gpl;
+	bool has_crc;			/* CONFIG_MODVERSIONS: crc is set */
+	unsigned long crc;
+	int hsym;
+};
+
 struct secres {
 	const struct ksec *sec;
 	struct resolution *res;		/* one per relocation of sec */
@@ -109,6 +125,8 @@ struct plan {
 	size_t ncopies, cap_copies;
 	struct secres *secres;
 	size_t nsecres, cap_secres;
+	struct export *exports;		/* sorted by name once resolved */
+	size_t nexports, cap_exports;
 	struct strset extnames;		/* exports the new code names */
 	struct strset imports;		/* namespaces the new code imports */
 	bool frozen;
@@ -131,6 +149,14 @@ void plan_resolve(struct plan *plan);
 /* The resolution of relocation i of sec (a section the new code emits). */
 const struct resolution *plan_resolution(const struct plan *plan,
 					 const struct ksec *sec, size_t i);
+/* Add sym of op to the helper's symbol table, needed: its index. */
+unsigned int plan_need_symbol(struct plan *plan, const struct objpair *op,
+			      const struct ksym *sym);
+
+/* Exports the patch adds (exports.c): decided, then resolved. */
+void plan_exports_decide(struct plan *plan);
+void plan_exports_resolve(struct plan *plan);
+
 /* Index in the helper's symbol table of sym of op (must be there). */
 unsigned int plan_helper_symbol(const struct plan *plan,
 				const struct objpair *op,

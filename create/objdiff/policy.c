@@ -14,6 +14,8 @@
 
 /* Debian's kernels set CONFIG_MEMORY_HOTPLUG: __meminit is runtime code. */
 static bool memory_hotplug = true;
+/* ... and CONFIG_MODVERSIONS: exports carry a symbol version. */
+static bool modversions = true;
 
 void policy_init(const char *kconfig)
 {
@@ -27,9 +29,13 @@ void policy_init(const char *kconfig)
 	if (!f)
 		fatal(EXIT_ERROR, "%s: %s", kconfig, strerror(errno));
 	memory_hotplug = false;
-	while (getline(&line, &cap, f) > 0)
+	modversions = false;
+	while (getline(&line, &cap, f) > 0) {
 		if (!strcmp(line, "CONFIG_MEMORY_HOTPLUG=y\n"))
 			memory_hotplug = true;
+		if (!strcmp(line, "CONFIG_MODVERSIONS=y\n"))
+			modversions = true;
+	}
 	free(line);
 	fclose(f);
 }
@@ -120,4 +126,20 @@ enum data_class data_class(const struct ksec *sec)
 	if (!plain_data_section(n))
 		return DATA_UNKNOWN;
 	return DATA_RUNTIME;
+}
+
+bool policy_modversions(void)
+{
+	return modversions;
+}
+
+/*
+ * __ADDRESSABLE(sym) (module_exit(), EXPORT_SYMBOL...) makes a pointer
+ * named __UNIQUE_ID___addressable_<sym><N> that nothing reads: it only
+ * keeps sym referenced.  N follows __COUNTER__, which moves whenever a
+ * patch adds one above it.
+ */
+bool data_is_anchor(const struct ksym *sym)
+{
+	return starts_with(sym->name, "__UNIQUE_ID___addressable_");
 }

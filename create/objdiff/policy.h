@@ -43,6 +43,12 @@ enum data_class {
  */
 void policy_init(const char *kconfig);
 
+/* Does the kernel version its exports (CONFIG_MODVERSIONS)? */
+bool policy_modversions(void);
+
+/* A pointer that only keeps a symbol referenced (__ADDRESSABLE). */
+bool data_is_anchor(const struct ksym *sym);
+
 enum code_class code_class(const struct ksec *sec);
 enum data_class data_class(const struct ksec *sec);
 

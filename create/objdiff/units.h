@@ -87,6 +87,8 @@ struct objpair {
 	 */
 	struct objpair *pinned;
 	bool need_pinned;	/* such a difference, and no pinned objects */
+	const char *post_symvers;	/* post's Kbuild .cmd lines "#SYMVER
+					 * name crc", or NULL */
 	struct tables *tables;	/* table entries by unit (tables.c) */
 	enum data_diff *data_diff;	/* per post symbol (diff.c) */
 	enum data_fate *data_fate;	/* per post symbol (plan.c) */

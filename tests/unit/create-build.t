@@ -12,7 +12,7 @@ cat >"$T/objdiff" <<EOF
 mkdir -p "$T/seen"
 for a in "\$@"; do last=\$a; done
 cp "\$last" "$T/seen/manifest"
-while read -r obj pre post map; do
+while read -r obj pre post map _opts; do
 	cp "\$pre" "$T/seen/pre.o"; cp "\$post" "$T/seen/post.o"; cp "\$map" "$T/seen/map"
 done <"\$last"
 exit $(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' "$ROOT/ksplice-core/ksplice-format.h")
@@ -28,7 +28,7 @@ create --patch="$PATCH" --id=t_build --config="$CFG" "$SRC"
 [ "$STATUS" = 5 ] && grep -q "no changes detected" "$T/err" || fail "want exit 5 from the stub"
 grep -q "Building pre objects: fs/proc/version.o" "$T/out" || fail "pre step not announced"
 grep -q "Building post objects: fs/proc/version.o" "$T/out" || fail "post step not announced"
-read -r obj pre post map <"$T/seen/manifest"
+read -r obj pre post map _opts <"$T/seen/manifest"
 [ "$obj" = fs/proc/version.o ] || fail "manifest object: $obj"
 cmp -s "$T/seen/pre.o" "$T/seen/post.o" && fail "pre and post objects are the same"
 readelf -SW "$T/seen/pre.o" | grep -q '\.text\.version_proc_show' ||

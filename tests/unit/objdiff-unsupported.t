@@ -2,7 +2,7 @@
 # ksplice-objdiff: every change it refuses is reported in one run (exit
 # 6), each naming the object and the function or variable: a global
 # const table, an initialized static and a static const with new initial
-# values, a changed __init function, a module parameter, an added export,
+# values, a changed __init function, a module parameter, an export of data,
 # a new per-CPU variable.
 # A changed __exit function is noted as having no effect.  Nothing is
 # written.
@@ -20,7 +20,7 @@ expect "test/refuse.o: variable level (section .data.level) has a new initial va
 expect "test/refuse.o: read-only data mode (section .rodata.mode) has a new initial value"
 expect "test/refuse.o: __init function setup_thing changed (section .init.text): init code ran at boot"
 expect "test/refuse.o: read-only data __param_verbose (section __param) changed: the kernel reads it only at boot"
-expect "test/refuse.o: EXPORT_SYMBOL bump added: a live update cannot change the kernel's exports"
+expect "test/refuse.o: EXPORT_SYMBOL level added: it exports data, which an update cannot add to the kernel's exports"
 expect "test/refuse.o: new per-CPU variable pcpu_hits (section .data..percpu): not supported yet"
 grep -q "teardown_thing" "$err" && { show refuse; fail "__exit code refused"; }
 [ -z "$(ls "$T/refuse.out" | grep -v '^std')" ] || fail "files written on exit 6"

@@ -31,8 +31,8 @@ static int param_value;
 static const struct { const char *name; int *arg; } __param_verbose
 	__attribute__((used, section("__param"))) = { "quiet", &param_value };
 
-/* an export, as EXPORT_SYMBOL() places it */
-static const int __ksymtab_bump __attribute__((used, section("___ksymtab+bump"))) = 0;
+/* an export of data, as EXPORT_SYMBOL() places it */
+static const int __ksymtab_level __attribute__((used, section("___ksymtab+level"))) = 0;
 
 /* a new per-CPU variable, as DEFINE_PER_CPU places it */
 static int pcpu_hits __attribute__((used, section(".data..percpu")));
