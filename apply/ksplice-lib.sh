@@ -294,8 +294,8 @@ ks_cause_text()
 		why="another update is applied on top of it: take that one out first" ;;
 	not_loaded)
 		why="a module it changes is not loaded: load that module first" ;;
-	exported)
-		why="a function it exports is exported already (by the kernel, a module or another update)" ;;
+	conflict)
+		why="another update, or the kernel, has what it changes already: a function it exports is exported, or data it gives a new value has one" ;;
 	*)
 		printf 'Ksplice has aborted the %s (abort cause "%s").\n' "$2" "$1"
 		return ;;

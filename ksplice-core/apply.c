@@ -23,6 +23,9 @@
  * update whose new code's addresses the kernel may still hold after a
  * reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
  *
+ * The new values of read-only data (values.c) are written in the same
+ * switch, and the old ones put back in the reversal's.
+ *
  * The functions an update exports (exports.c) are published after its
  * switch and withdrawn before its reversal's, or before the switch of a
  * cumulative update that replaces it.
@@ -48,6 +51,7 @@ static int ksplice_switch_cb(void *data)
 				      KSPLICE_HOOK_CHECK_REVERSE))
 		return -ECANCELED;	/* a check hook vetoed: no retry */
 	ksplice_redirect_switch(update, on);
+	ksplice_values_switch(update, on);
 	if (on)
 		ksplice_replace_switch(update);	/* a cumulative update */
 	ksplice_run_hooks(update, on ? KSPLICE_HOOK_APPLY :
@@ -228,7 +232,13 @@ int ksplice_apply(struct ksplice_update *update)
 	ret = ksplice_redirect_install(update);
 	if (ret)
 		goto fail;
+	ret = ksplice_values_prepare(update, true);
+	if (ret) {
+		ksplice_redirect_remove(update);
+		goto fail;
+	}
 	ret = ksplice_switch(update, ranges, nr_ranges, true);
+	ksplice_values_finish(update);
 	if (ret) {
 		ksplice_redirect_remove(update);
 		ksplice_switch_failed(update, ret);
@@ -282,8 +292,11 @@ int ksplice_reverse(struct ksplice_update *update)
 	if (ret)
 		return ret;
 	ret = ksplice_run_hooks(update, KSPLICE_HOOK_PRE_REVERSE);
+	if (!ret)
+		ret = ksplice_values_prepare(update, false);
 	if (!ret) {
 		ret = ksplice_switch(update, ranges, nr_ranges, false);
+		ksplice_values_finish(update);
 		if (ret)
 			ksplice_switch_failed(update, ret);
 	}

@@ -163,6 +163,9 @@ struct ksplice_update {
 	struct module_use *pin;
 	/* reversed, but the kernel may hold new code addresses: pinned */
 	bool kept;
+	/* per new value (values.c) */
+	struct ksplice_value_state *vstates;
+	unsigned int nr_vstates;
 	/* its exports are visible (exports.c); the targets that holds */
 	bool exports_published;
 	struct module **export_mods;	/* per ksplice_exports.targets */
@@ -320,6 +323,7 @@ void ksplice_modules_applied(struct ksplice_update *update);
 void ksplice_modules_release(struct ksplice_update *update, bool reversed);
 int ksplice_modules_init(void);
 void ksplice_modules_exit(void);
+void ksplice_poke_text(void *addr, const void *src, size_t len);
 
 /* redirect.c */
 int ksplice_redirect_init(void);
@@ -355,6 +359,21 @@ int ksplice_exports_withdraw(struct ksplice_update *update,
 			     struct ksplice_update *blame);
 void ksplice_exports_module_live(struct module *mod);
 ssize_t ksplice_exports_show(const struct ksplice_update *update, char *buf);
+
+/* values.c */
+struct ksplice_value_state;
+const char *ksplice_values_problem(const struct ksplice_update *update,
+				   const struct ksplice_new *kn);
+int ksplice_values_alloc(struct ksplice_update *update);
+void ksplice_values_free(struct ksplice_update *update);
+int ksplice_values_prepare(struct ksplice_update *update, bool apply);
+void ksplice_values_switch(struct ksplice_update *update, bool apply);
+void ksplice_values_finish(struct ksplice_update *update);
+int ksplice_values_module_coming(struct ksplice_update *update,
+				 struct module *mod);
+void ksplice_values_module_going(struct ksplice_update *update,
+				 struct module *mod);
+int ksplice_values_init(void);
 
 /* pin.c */
 int ksplice_pin_init(void);

@@ -316,7 +316,7 @@ int ksplice_exports_withdraw(struct ksplice_update *update,
  * The exports of the updates it replaces are withdrawn; none of its own
  * may be exported already.
  *
- * Return: 0, or -EBUSY (module_busy) / -EEXIST (exported) with the cause
+ * Return: 0, or -EBUSY (module_busy) / -EEXIST (conflict) with the cause
  * set; then nothing changed.
  */
 int ksplice_exports_prepare(struct ksplice_update *update)
@@ -338,7 +338,7 @@ int ksplice_exports_prepare(struct ksplice_update *update)
 			&ex->gpl_syms[i - ex->nr_syms];
 		owner = ksplice_exported_by(update, ksplice_symbol_name(sym));
 		if (owner) {
-			ksplice_set_cause(update, KSPLICE_EXPORTED,
+			ksplice_set_cause(update, KSPLICE_CONFLICT,
 					  "%s, which this update exports, is already exported by %s",
 					  ksplice_symbol_name(sym), owner);
 			ret = -EEXIST;

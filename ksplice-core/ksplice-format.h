@@ -26,6 +26,9 @@
  *                                   init code that the patch changes and
  *                                   the update leaves out: made with
  *                                   ksplice-create --skip-init)
+ *     new-value <object> <name>    (one line per read-only object the
+ *                                   update writes its new value over:
+ *                                   see NEW VALUES below)
  *     export <object> <name> <kind> <crc>
  *                                  (one line per function the patch
  *                                   exports, see EXPORTS below: kind
@@ -118,11 +121,12 @@
  *   abort_cause   one of KSPLICE_CAUSE_NAMES below: none | no_match |
  *                 code_busy | module_busy | failed_to_find |
  *                 out_of_memory | call_failed | unexpected | on_top |
- *                 not_loaded | exported (on_top: another update uses this
+ *                 not_loaded | conflict (on_top: another update uses this
  *                 one's new code; not_loaded: a module the new code refers
- *                 to is not loaded; exported: a function the update
- *                 exports is exported already; module_busy also: a module
- *                 uses the functions the update exports)
+ *                 to is not loaded; conflict: a function the update
+ *                 exports is exported already, or data it gives a new
+ *                 value has one from another update; module_busy also: a
+ *                 module uses the functions the update exports)
  *   abort_detail  one line saying what failed, for people
  *   conflicts     for code_busy: one line a task: "<comm> <pid> <where>",
  *                 where is the address as %pS prints it ("func+0x1d/0x90",
@@ -244,7 +248,7 @@ enum ksplice_cause {
 	KSPLICE_UNEXPECTED,
 	KSPLICE_ON_TOP,
 	KSPLICE_NOT_LOADED,
-	KSPLICE_EXPORTED,
+	KSPLICE_CONFLICT,
 	KSPLICE_NR_CAUSES
 };
 
@@ -259,7 +263,7 @@ enum ksplice_cause {
 	"unexpected",							\
 	"on_top",							\
 	"not_loaded",							\
-	"exported",							\
+	"conflict",							\
 }
 
 /*
@@ -524,6 +528,29 @@ struct ksplice_exports {
 	unsigned int nr_targets;
 };
 
+/*
+ * NEW VALUES: read-only data of the running kernel (a const table or
+ * structure) whose value the patch changes, keeping its size.  At the
+ * switch the core writes the new value over the running object, and puts
+ * the old one back at the reversal's switch; in a module that is not
+ * loaded, when it loads (before its init).  Before writing, the running
+ * bytes must equal old_data wherever old_mask is 0xff (elsewhere lie
+ * relocated fields): otherwise the apply aborts no_match, naming the
+ * object.  Two applied updates never write the same bytes (conflict),
+ * unless one is on top of the other, or replaces it: a cumulative update
+ * checks the bytes the replaced one saved, and its switch puts them back
+ * before it writes its own.  Readers see the new value from the switch
+ * on; one stopped in the middle of reading the object (preempted inside
+ * a loop over a table) reads the rest of it in the new value.
+ */
+struct ksplice_value {
+	unsigned int symbol;		/* the object: ksplice_helper.symbols */
+	unsigned long size;
+	const void *new_data;		/* in the new-code module */
+	const unsigned char *old_data;
+	const unsigned char *old_mask;
+};
+
 struct ksplice_new {
 	unsigned int format;		/* KSPLICE_FORMAT_VERSION */
 	const char *id;
@@ -540,6 +567,8 @@ struct ksplice_new {
 	const char *const *replaces;
 	unsigned int nr_replaces;
 	const struct ksplice_exports *exports;	/* or NULL */
+	const struct ksplice_value *values;
+	unsigned int nr_values;
 	struct module *owner;		/* THIS_MODULE */
 };
 

@@ -4,7 +4,8 @@
  * update.c (parameters, locks, the updates' lifetime), register.c (the
  * API the update modules call), check.c, reloc.c (the module loader
  * hook), match.c and rewrite.c (run-pre matching), stack.c, redirect.c,
- * pin.c, apply.c, replace.c, stacking.c, hooks.c, shadow.c and sysfs.c.
+ * pin.c, apply.c, replace.c, stacking.c, hooks.c, shadow.c, exports.c,
+ * values.c and sysfs.c.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -27,6 +28,8 @@ static int __init ksplice_init(void)
 		ret = ksplice_check_init();
 	if (!ret)
 		ret = ksplice_rewrite_init();
+	if (!ret)
+		ret = ksplice_values_init();
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();

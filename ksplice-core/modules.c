@@ -114,6 +114,30 @@ static int ksplice_write_module_records(struct ksplice_update *update,
 	return 0;
 }
 
+/**
+ * ksplice_poke_text() - write into read-only kernel or module memory
+ * @addr:	where
+ * @src:	the bytes
+ * @len:	how many
+ *
+ * With text_poke(), a page at a time; may sleep.
+ */
+void ksplice_poke_text(void *addr, const void *src, size_t len)
+{
+	size_t n;
+
+	mutex_lock(ksplice_text_mutex);
+	while (len) {
+		n = min_t(size_t, len, PAGE_SIZE - offset_in_page(addr));
+		ksplice_text_poke(addr, src, n);
+		addr += n;
+		src += n;
+		len -= n;
+	}
+	mutex_unlock(ksplice_text_mutex);
+	ksplice_text_poke_sync();
+}
+
 /* Redirect the module's functions, live; all or nothing. */
 static int ksplice_redirect_module(struct ksplice_update *update, int t)
 {
@@ -153,6 +177,8 @@ static void ksplice_unpatch_module(struct ksplice_update *update, int t)
 		ksplice_unredirect_func(func);
 		func->old_addr = 0;
 	}
+	if (update->mods[t].mod)
+		ksplice_values_module_going(update, update->mods[t].mod);
 	update->mods[t].mod = NULL;
 }
 
@@ -169,6 +195,8 @@ static int ksplice_patch_module(struct ksplice_update *update, int t,
 	ret = ksplice_match_module(update, mod);
 	if (!ret)
 		ret = ksplice_write_module_records(update, mod);
+	if (!ret)
+		ret = ksplice_values_module_coming(update, mod);
 	if (!ret) {
 		update->mods[t].mod = mod;
 		ret = ksplice_redirect_module(update, t);

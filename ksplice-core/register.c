@@ -238,6 +238,8 @@ static int ksplice_link_new(struct ksplice_update *update,
 	if (ret)
 		return ret;
 	problem = ksplice_exports_problem(update, kn);
+	if (!problem)
+		problem = ksplice_values_problem(update, kn);
 	if (problem) {
 		ksplice_set_cause(update, KSPLICE_UNEXPECTED, "new code: %s",
 				  problem);
@@ -256,7 +258,11 @@ static int ksplice_link_new(struct ksplice_update *update,
 	update->new = kn;
 	if (!ret)
 		ret = ksplice_exports_alloc(update);
+	if (!ret)
+		ret = ksplice_values_alloc(update);
 	if (ret) {
+		ksplice_exports_free(update);
+		ksplice_values_free(update);
 		update->new = NULL;
 		ksplice_free_funcs(update);
 		kfree(update->description);
@@ -314,6 +320,7 @@ void ksplice_unregister_new(struct ksplice_new *kn)
 	memset(found->nr_hooks, 0, sizeof(found->nr_hooks));
 	ksplice_free_funcs(found);
 	ksplice_exports_free(found);
+	ksplice_values_free(found);
 	kfree(found->description);
 	found->description = NULL;
 	destroy = !found->helper || found->stage == KSPLICE_STAGE_REVERSED;

@@ -107,6 +107,7 @@ void ksplice_free_update(struct ksplice_update *update)
 	kfree(update->known);
 	kfree(update->mods);
 	kfree(update->export_mods);
+	ksplice_values_free(update);
 	kfree(update->description);
 	kfree(update->conflicts_text);
 	kfree(update);

@@ -61,6 +61,7 @@ write_contents()
 		printf 'helper ksplice_%s_helper.ko\n' "$id"
 		printf 'new ksplice_%s_new.ko\n' "$id"
 		awk '$1 == "changed" && NF == 3 { print "function", $2, $3 }' "$changes"
+		awk '$1 == "new-value" && NF == 3 { print "new-value", $2, $3 }' "$changes"
 		awk '$1 == "export" && NF == 5 { print "export", $2, $3, $4, $5 }' "$changes"
 		awk '$1 == "init-skipped" && NF == 3 { print "init-skipped", $2, $3 }' "$changes"
 		awk '$1 == "keep-module" && NF == 3 { print "keep-module", $2, $3 }' "$changes"

@@ -286,9 +286,7 @@ static struct ksym *boot_entry_by_content(const struct objpair *op,
 	return found;
 }
 
-/* The data of pre that post data s is the new version of, or NULL. */
-static struct ksym *pre_counterpart(const struct objpair *op,
-				    const struct ksym *s)
+struct ksym *pre_counterpart(const struct objpair *op, const struct ksym *s)
 {
 	struct ksym *p;
 

@@ -35,6 +35,9 @@ enum cmp range_compare(const struct ksec *sa, unsigned long a0,
 		       unsigned long b0, unsigned long bsize, bool in_code,
 		       const struct linemap *lines);
 
+/* The data of pre that post data s is the new version of, or NULL. */
+struct ksym *pre_counterpart(const struct objpair *op, const struct ksym *s);
+
 /*
  * How obj exports name: 0 not, 1 EXPORT_SYMBOL, 2 EXPORT_SYMBOL_GPL (its
  * "__ksymtab_<name>" symbol is in a section of the GPL table).

@@ -304,6 +304,13 @@ static void emit_code(struct new_state *st, FILE *f)
 	emit_specials(st, f);
 	emit_copies(st, f);
 	emit_exports(st, f);
+	/* new values are copies that new-desc.c names */
+	for (i = 0; i < plan->nvalues; i++) {
+		char *label = xasprintf("__ksplice_d%d", plan->values[i].copy);
+
+		strset_put(&st->labels, label, 1);
+		free(label);
+	}
 }
 
 /* Every piece of new code, for the stack check of an undo. */
@@ -366,6 +373,44 @@ static void emit_externs(struct new_state *st, FILE *f)
 		if (st->labels.keys[i])
 			fprintf(f, "extern char %s[];\n", st->labels.keys[i]);
 	fputs("\n", f);
+}
+
+/* Each new value: the old bytes and mask it checks, and where it is. */
+static void emit_values(const struct plan *plan, FILE *f)
+{
+	size_t i;
+
+	if (!plan->nvalues)
+		return;
+	for (i = 0; i < plan->nvalues; i++) {
+		const struct newvalue *v = &plan->values[i];
+		unsigned long n = v->pre->size, k;
+		unsigned char *old = xcalloc(n, 1), *mask = xcalloc(n, 1);
+
+		memcpy(old, v->pre->sec->data + v->pre->value, n);
+		memset(mask, 0xff, n);
+		fill_fields(v->pre->sec, v->pre->value, n, old, 0);
+		fill_fields(v->pre->sec, v->pre->value, n, mask, 0);
+		fprintf(f, "/* %s (%s) */\nstatic const unsigned char value%zu_old[] = {",
+			v->pre->name, v->op->name, i);
+		for (k = 0; k < n; k++)
+			fprintf(f, "%s0x%02x,", k % 12 ? " " : "\n\t", old[k]);
+		fprintf(f, "\n};\n\nstatic const unsigned char value%zu_mask[] = {", i);
+		for (k = 0; k < n; k++)
+			fprintf(f, "%s0x%02x,", k % 12 ? " " : "\n\t", mask[k]);
+		fputs("\n};\n\n", f);
+		free(old);
+		free(mask);
+	}
+	fputs("static const struct ksplice_value values[] = {\n", f);
+	for (i = 0; i < plan->nvalues; i++) {
+		const struct newvalue *v = &plan->values[i];
+
+		fprintf(f, "\t{ .symbol = %u, .size = %lu, .new_data = __ksplice_d%d,\n"
+			"\t  .old_data = value%zu_old, .old_mask = value%zu_mask },\t/* %s */\n",
+			v->hsym, v->pre->size, v->copy, i, i, v->pre->name);
+	}
+	fputs("};\n\n", f);
 }
 
 /* struct ksplice_exports: its tables, counts, and the modules involved. */
@@ -436,6 +481,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 		fputs("};\n\n", f);
 	}
 	emit_exports_desc(plan, f);
+	emit_values(plan, f);
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);
@@ -456,6 +502,9 @@ static void emit_desc(struct new_state *st, FILE *f)
 		      f);
 	if (plan->nexports)
 		fputs("\t.exports = &exports,\n", f);
+	if (plan->nvalues)
+		fputs("\t.values = values,\n\t.nr_values = ARRAY_SIZE(values),\n",
+		      f);
 	fputs("\t.owner = THIS_MODULE,\n};\n\n"
 	      "static int __init ksplice_new_init(void)\n{\n"
 	      "\treturn ksplice_register_new(&ksplice_new);\n}\n\n"

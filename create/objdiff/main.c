@@ -248,6 +248,13 @@ static void print_summary(const struct plan *plan, FILE *changes)
 		for (k = 0; k < op->post->nsyms; k++) {
 			struct ksym *s = &op->post->syms[k];
 
+			if (op->data_fate[k] == DFATE_NEWVALUE) {
+				printf("%s: read-only data %s: new value, written in place at the switch\n",
+				       op->name, s->name);
+				fprintf(changes, "new-value %s %s\n", op->name,
+					s->name);
+				continue;
+			}
 			if (op->data_fate[k] != DFATE_NEW)
 				continue;
 			printf("%s: %s %s added\n", op->name,
@@ -464,7 +471,8 @@ int main(int argc, char **argv)
 	}
 	if (need_builds)
 		return ask_for_builds(&plan, out);
-	carried = plan_decide(&plan);
+	/* new values and exports change the kernel without carried code */
+	carried = plan_decide(&plan) + plan.nvalues + plan.nexports;
 	if (!carried && plan.ninit_changes && !plan.nrefusals)
 		plan_refuse(&plan, NULL, "the patch changes only init code: without it (--skip-init) nothing is left to update");
 	if (!carried && !plan.nrefusals) {

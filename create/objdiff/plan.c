@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "correlate.h"
+#include "diff.h"
 #include "plan.h"
 #include "policy.h"
 #include "special.h"
@@ -181,6 +182,12 @@ static void decide_data(struct plan *plan, struct objpair *op)
 					  s->name);
 				continue;
 			}
+		}
+		if (c == DATA_RUNTIME && op->data_diff[i] == DD_CHANGED) {
+			op->data_fate[i] = values_decide(plan, op, s,
+						pre_counterpart(op, s));
+			if (op->data_fate[i] != DFATE_UNCHANGED)
+				continue;
 		}
 		op->data_fate[i] = DFATE_REFUSED;
 		if (c == DATA_BOOT)
@@ -452,6 +459,12 @@ static int copy_of(struct plan *plan, struct objpair *op, struct ksec *sec,
 	return plan->ncopies++;
 }
 
+int plan_copy(struct plan *plan, struct objpair *op, struct ksec *sec,
+	      unsigned long start, unsigned long size)
+{
+	return copy_of(plan, op, sec, start, size);
+}
+
 static enum data_fate data_fate_of(const struct objpair *op,
 				   const struct ksym *sym)
 {
@@ -701,6 +714,7 @@ void plan_resolve(struct plan *plan)
 	number_units(plan);
 	resolve_units(plan);
 	resolve_tables(plan);
+	values_resolve(plan);
 	resolve_copies(plan);
 	plan_exports_resolve(plan);
 	name_units(plan);

@@ -30,9 +30,10 @@
  *
  * A variable of the post object is UNCHANGED (the new code uses the
  * running kernel's, found through the helper's symbol table: it is
- * "referenced"), NEW (the new code carries it, initialized as in post) or
- * REFUSED (its initial value changed, or the kernel reads it only at
- * boot).
+ * "referenced"), NEW (the new code carries it, initialized as in post),
+ * NEWVALUE (read-only data with a new value, written over the running
+ * object at the switch) or REFUSED (a writable variable's initial value
+ * changed, or the kernel reads it only at boot).
  */
 #ifndef OBJDIFF_PLAN_H
 #define OBJDIFF_PLAN_H
@@ -90,6 +91,19 @@ struct export {
 	int hsym;
 };
 
+/*
+ * Read-only data the update gives a new value in place (values.c): the
+ * new value is copy "copy" of the new code; the running object is helper
+ * symbol hsym.
+ */
+struct newvalue {
+	struct objpair *op;
+	struct ksym *post;
+	struct ksym *pre;
+	int copy;
+	unsigned int hsym;
+};
+
 struct secres {
 	const struct ksec *sec;
 	struct resolution *res;		/* one per relocation of sec */
@@ -125,6 +139,8 @@ struct plan {
 	size_t ncopies, cap_copies;
 	struct secres *secres;
 	size_t nsecres, cap_secres;
+	struct newvalue *values;
+	size_t nvalues, cap_values;
 	struct export *exports;		/* sorted by name once resolved */
 	size_t nexports, cap_exports;
 	struct strset extnames;		/* exports the new code names */
@@ -152,6 +168,15 @@ const struct resolution *plan_resolution(const struct plan *plan,
 /* Add sym of op to the helper's symbol table, needed: its index. */
 unsigned int plan_need_symbol(struct plan *plan, const struct objpair *op,
 			      const struct ksym *sym);
+
+/* A copy of [start, start+size) of sec in the new code: its index. */
+int plan_copy(struct plan *plan, struct objpair *op, struct ksec *sec,
+	      unsigned long start, unsigned long size);
+
+/* New values of read-only data (values.c): the fate of s, then resolved. */
+enum data_fate values_decide(struct plan *plan, struct objpair *op,
+			     struct ksym *s, struct ksym *p);
+void values_resolve(struct plan *plan);
 
 /* Exports the patch adds (exports.c): decided, then resolved. */
 void plan_exports_decide(struct plan *plan);

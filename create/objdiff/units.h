@@ -36,6 +36,7 @@ enum data_diff {
 enum data_fate {
 	DFATE_UNCHANGED,
 	DFATE_NEW,
+	DFATE_NEWVALUE,		/* read-only, written in place (values.c) */
 	DFATE_REFUSED,
 };
 

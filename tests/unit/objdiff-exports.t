@@ -68,7 +68,15 @@ grep -qx "export test/exports.o new_helper EXPORT_SYMBOL -" "$out/changes" ||
 	{ show exports; fail "without MODVERSIONS: the changes give a version"; }
 grep -q '\.crcs' "$out/new-desc.c" && { cat "$out/new-desc.c"; fail "without MODVERSIONS: versions emitted"; }
 
-# 5. an export of data, and exports taken away: refused
+# 5. only the export of a function the kernel has: an update, not "no
+# changes"
+gcc $CFLAGS_OBJ -DONLY_OLD -o "$T/exports-post.o" "$SRC/exports-post.c" || fail "gcc"
+objdiff exports - "post-symvers=$T/exports.symvers"
+[ "$rc" = 0 ] || { show exports; fail "only an export: exit $rc, expected 0"; }
+[ "$(cat "$out/changes")" = "export test/exports.o old_helper EXPORT_SYMBOL_GPL 0x9abcdef0" ] ||
+	{ show exports; fail "only an export: unexpected changes"; }
+
+# 6. an export of data, and exports taken away: refused
 gcc $CFLAGS_OBJ -DEXPORT_DATA -o "$T/exports-post.o" "$SRC/exports-post.c" || fail "gcc"
 objdiff exports - "post-symvers=$T/exports.symvers"
 [ "$rc" = 6 ] || { show exports; fail "data export: exit $rc, expected 6"; }

@@ -1,9 +1,10 @@
 #!/bin/bash
 # ksplice-objdiff: every change it refuses is reported in one run (exit
 # 6), each naming the object and the function or variable: a global
-# const table, an initialized static and a static const with new initial
-# values, a changed __init function, a module parameter, an export of data,
-# a new per-CPU variable.
+# const table that init code reads with a new value, an initialized
+# static with a new value, a static const of a new size, a changed __init
+# function, a module parameter, an export of data, a new per-CPU
+# variable.
 # A changed __exit function is noted as having no effect.  Nothing is
 # written.
 . "$(dirname "$0")/objdiff/lib.sh"
@@ -15,9 +16,9 @@ err=$T/refuse.out/stderr
 expect() {
 	grep -q -- "$1" "$err" || { show refuse; fail "not reported: $1"; }
 }
-expect "test/refuse.o: read-only data limits (section .rodata.limits) has a new initial value"
+expect "test/refuse.o: read-only data limits (section .rodata.limits) has a new value, but setup_thing read it at boot"
 expect "test/refuse.o: variable level (section .data.level) has a new initial value"
-expect "test/refuse.o: read-only data mode (section .rodata.mode) has a new initial value"
+expect "test/refuse.o: read-only data mode (section .rodata.mode) changes its size (8 to 9 bytes)"
 expect "test/refuse.o: __init function setup_thing changed (section .init.text): init code ran at boot"
 expect "test/refuse.o: read-only data __param_verbose (section __param) changed: the kernel reads it only at boot"
 expect "test/refuse.o: EXPORT_SYMBOL level added: it exports data, which an update cannot add to the kernel's exports"

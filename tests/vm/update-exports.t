@@ -82,7 +82,7 @@ ksplice-apply $second >/tmp/second 2>&1 && { cat /tmp/second; fail "the second u
 cat /tmp/second
 grep -q "binfmt_misc_enabled, which this update exports, is already exported by ex" /tmp/second ||
 	fail "the refusal does not name the export and its owner"
-grep -q "a function it exports is exported already" /tmp/second ||
+grep -q "a function it exports is exported" /tmp/second ||
 	fail "the refusal does not say why in words"
 expect_nothing_loaded ex_again
 

@@ -23,11 +23,13 @@ int old_helper(int x)
 }
 EXPORT(old_helper, "_gpl");
 
+#ifndef ONLY_OLD
 int new_helper(int x)
 {
 	return x * 3 + shared_count;
 }
 EXPORT(new_helper, "");
+#endif
 
 int user(int x)
 {

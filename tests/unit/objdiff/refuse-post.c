@@ -4,7 +4,7 @@
 
 const int limits[4] = { 10, 20, 30, 41 };	/* a global const table */
 static int level = 4;				/* an initialized static */
-static const char mode[8] = "slow";		/* a static const */
+static const char mode[9] = "slow";		/* a static const */
 
 int pick(int i)
 {
@@ -16,9 +16,9 @@ void bump(void)
 	level++;
 }
 
-int __init setup_thing(void)
+int __init setup_thing(int i)
 {
-	return 2;
+	return limits[i & 3] + 2;	/* boot code reads the table */
 }
 
 void __exit teardown_thing(void)

@@ -16,9 +16,9 @@ void bump(void)
 	level++;
 }
 
-int __init setup_thing(void)
+int __init setup_thing(int i)
 {
-	return 1;
+	return limits[i & 3] + 1;	/* boot code reads the table */
 }
 
 void __exit teardown_thing(void)
