@@ -240,6 +240,8 @@ static const char *ksplice_section_problem(const struct module *mod,
 		return "symbol index";
 	if (!ksplice_in_module(mod, sec->code, sec->size, 1))
 		return "code";
+	if (sec->extent && sec->extent <= sec->size)
+		return "extent";
 	if (!ksplice_in_module(mod, sec->relocs, sec->nr_relocs,
 			       sizeof(*sec->relocs)) ||
 	    !ksplice_in_module(mod, sec->rewrites, sec->nr_rewrites,

@@ -456,6 +456,13 @@ struct ksplice_section {
 	const char *target;		/* its module, or NULL: vmlinux */
 	const unsigned char *code;	/* pre code, relocation fields zeroed */
 	unsigned long size;
+	/*
+	 * 0, or how far the object goes on before its next symbol that the
+	 * link keeps: past padding and weak functions, whose symbols vanish
+	 * from the kernel when another object overrides them (the running
+	 * function then seems to go on up to there).
+	 */
+	unsigned long extent;
 	const struct ksplice_reloc *relocs;	/* sorted by place */
 	unsigned int nr_relocs;
 	const struct ksplice_rewrite *rewrites;	/* sorted by offset */

@@ -258,8 +258,10 @@ static bool ksplice_is_fill(const u8 *p, unsigned int len)
 /*
  * Is the candidate no longer than the pre code?  kallsyms gives it the
  * bytes up to the next symbol: after the pre code's size, only padding
- * may follow.  A running function that goes on with code is another
- * function with the same beginning.
+ * may follow, or what the object has up to its next symbol that the link
+ * keeps (ksplice_section.extent: weak functions another object overrode
+ * leave no symbol).  A running function that goes on with code is
+ * another function with the same beginning.
  */
 static bool ksplice_candidate_ends(struct ksplice_matcher *m,
 				   unsigned long addr)
@@ -268,6 +270,8 @@ static bool ksplice_candidate_ends(struct ksplice_matcher *m,
 
 	if (!ksplice_symbol_size(addr, &ksize) || ksize < size)
 		return false;
+	if (ksize <= m->ctx.sec->extent)
+		return true;
 	pad = ksize - size;
 	if (pad > KSPLICE_PAD_MAX)
 		return false;

@@ -218,7 +218,7 @@ static void load_relocs(bfd *abfd, struct kobj *obj, asymbol **bsyms)
 		struct ksec *sec = &obj->secs[bs->index];
 		long size = bfd_get_reloc_upper_bound(abfd, bs);
 		arelent **rp;
-		long n, i;
+		long n, i, k;
 
 		if (size < 0)
 			fatal(EXIT_ERROR, "%s: cannot read relocations of %s: %s",
@@ -228,16 +228,23 @@ static void load_relocs(bfd *abfd, struct kobj *obj, asymbol **bsyms)
 		if (n < 0)
 			fatal(EXIT_ERROR, "%s: cannot read relocations of %s: %s",
 			      obj->path, sec->name, bfd_msg());
-		sec->rels = xcalloc(n, sizeof(*sec->rels));
-		for (i = 0; i < n; i++) {
+		sec->rels = xcalloc(n ? n : 1, sizeof(*sec->rels));
+		for (i = 0, k = 0; i < n; i++) {
 			arelent *r = rp[i];
-			struct krel *kr = &sec->rels[i];
+			struct krel *kr = &sec->rels[k];
 			asymbol *as = *r->sym_ptr_ptr;
 
 			if (!r->howto)
 				fatal(EXIT_ERROR, "%s: section %s: unknown relocation type at offset 0x%lx",
 				      obj->path, sec->name,
 				      (unsigned long)r->address);
+			/*
+			 * R_X86_64_NONE writes nothing: objtool leaves one
+			 * where it turned a jump label's jmp into a NOP.
+			 */
+			if (r->howto->type == R_NONE)
+				continue;
+			k++;
 			kr->off = r->address;
 			kr->type = r->howto->type;
 			kr->addend = r->addend;
@@ -248,8 +255,8 @@ static void load_relocs(bfd *abfd, struct kobj *obj, asymbol **bsyms)
 				      obj->path, sec->name, kr->off);
 			kr->sym = &obj->syms[as->udata.i];
 		}
-		sec->nrels = n;
-		qsort(sec->rels, n, sizeof(*sec->rels), cmp_rel);
+		sec->nrels = k;
+		qsort(sec->rels, k, sizeof(*sec->rels), cmp_rel);
 		free(rp);
 	}
 }

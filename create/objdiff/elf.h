@@ -12,6 +12,7 @@
 #include "ksplice-format.h"
 
 /* Relocation types of x86-64: the ELF numbers, which the format uses. */
+#define R_NONE		0
 #define R_64		KSPLICE_R_64
 #define R_PC32		KSPLICE_R_PC32
 #define R_PLT32		KSPLICE_R_PLT32

@@ -217,6 +217,31 @@ static size_t emit_rewrites(FILE *f, const struct plan *plan,
 	return n;
 }
 
+/*
+ * From u's start to the next symbol of its section that the link keeps
+ * (not a weak function, which another object may override), or to the
+ * section's end: 0 when that is u's own end.
+ */
+static unsigned long unit_extent(const struct unit *u)
+{
+	const struct ksec *sec = u->sec;
+	unsigned long end = sec->size;
+	size_t i;
+
+	for (i = 0; i < sec->nsyms; i++) {
+		const struct ksym *s = sec->syms[i];
+
+		if (s->value < u->start + u->size || !s->name[0] ||
+		    (s->type != ST_FUNC && s->type != ST_NOTYPE))
+			continue;
+		if (s->bind == SB_WEAK && s->type == ST_FUNC)
+			continue;
+		end = s->value;
+		break;
+	}
+	return end > u->start + u->size ? end - u->start : 0;
+}
+
 static void emit_section_entry(FILE *f, const struct plan *plan,
 			       struct objpair *op, struct unit *u,
 			       size_t nrel, size_t nrw)
@@ -231,6 +256,8 @@ static void emit_section_entry(FILE *f, const struct plan *plan,
 	}
 	fprintf(f, "\",\n\t\t.code = code_%d,\n\t\t.size = %lu,\n",
 		u->helper_idx, u->size);
+	if (unit_extent(u))
+		fprintf(f, "\t\t.extent = %lu,\n", unit_extent(u));
 	if (nrel)
 		fprintf(f, "\t\t.relocs = relocs_%d,\n\t\t.nr_relocs = %zu,\n",
 			u->helper_idx, nrel);

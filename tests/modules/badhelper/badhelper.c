@@ -5,7 +5,9 @@
  * without reading outside the module; bad=none registers a well-formed
  * helper with nothing to match.  bad=prefix has a section with the
  * running int_sqrt's first 16 bytes, which must not match: the running
- * function goes on; bad=whole has all of them up to its int3 padding.
+ * function goes on; bad=whole has all of them up to its int3 padding;
+ * bad=prefixext has the prefix with an extent past the running function
+ * (the object goes on there), which matches.
  * bad=needed has no section and one symbol the new code would need,
  * int_sqrt, found by name alone.  bad=pvright and bad=pvwrong have the
  * running __flush_tlb_all with a paravirt call site as compiled behind a
@@ -175,8 +177,15 @@ static bool badhelper_break(void)
 		rewrites[0] = replreloc;	/* its field ends past repl */
 	else if (!strcmp(bad, "pvslot"))
 		rewrites[0] = pvslot;		/* a slot pv_ops lacks */
+	else if (!strcmp(bad, "extent"))
+		sections[0].extent = sections[0].size;	/* not past it */
 	else if (!strcmp(bad, "prefix"))
 		badhelper_copy("int_sqrt", int_sqrt, 16);
+	else if (!strcmp(bad, "prefixext") && badhelper_size(int_sqrt)) {
+		/* the object goes on past the prefix: weak code, say */
+		badhelper_copy("int_sqrt", int_sqrt, 16);
+		sections[0].extent = badhelper_size(int_sqrt) + 64;
+	}
 	else if (!strcmp(bad, "whole") && badhelper_size(int_sqrt))
 		badhelper_copy("int_sqrt", int_sqrt, badhelper_size(int_sqrt));
 	else if (!strcmp(bad, "pvright"))
