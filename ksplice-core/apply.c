@@ -40,23 +40,38 @@
 
 #include "core.h"
 
+/* The time the callback took, and the tasks it checked: sysfs "pause". */
+static void ksplice_note_pause(struct ksplice_update *update, u64 start)
+{
+	int k = !update->scan_activate;
+
+	update->pause_ns[k] = ktime_get_ns() - start;
+	update->pause_tasks[k] = update->nr_tasks;
+	update->pause_scanned[k] = update->nr_scanned;
+}
+
 static int ksplice_switch_cb(void *data)
 {
 	struct ksplice_update *update = data;
 	bool on = update->scan_activate;
+	u64 start = ktime_get_ns();
+	int ret = 0;
 
-	if (ksplice_stack_scan(update))
-		return -EBUSY;
-	if (ksplice_run_hooks(update, on ? KSPLICE_HOOK_CHECK_APPLY :
-				      KSPLICE_HOOK_CHECK_REVERSE))
-		return -ECANCELED;	/* a check hook vetoed: no retry */
-	ksplice_redirect_switch(update, on);
-	ksplice_values_switch(update, on);
-	if (on)
-		ksplice_replace_switch(update);	/* a cumulative update */
-	ksplice_run_hooks(update, on ? KSPLICE_HOOK_APPLY :
-				 KSPLICE_HOOK_REVERSE);
-	return 0;
+	if (ksplice_stack_scan(update)) {
+		ret = -EBUSY;
+	} else if (ksplice_run_hooks(update, on ? KSPLICE_HOOK_CHECK_APPLY :
+					  KSPLICE_HOOK_CHECK_REVERSE)) {
+		ret = -ECANCELED;	/* a check hook vetoed: no retry */
+	} else {
+		ksplice_redirect_switch(update, on);
+		ksplice_values_switch(update, on);
+		if (on)
+			ksplice_replace_switch(update);	/* a cumulative one */
+		ksplice_run_hooks(update, on ? KSPLICE_HOOK_APPLY :
+					 KSPLICE_HOOK_REVERSE);
+	}
+	ksplice_note_pause(update, start);
+	return ret;
 }
 
 /* Turn the redirections on or off once the ranges are not in use. */
@@ -73,7 +88,9 @@ static int ksplice_switch(struct ksplice_update *update,
 	update->scan_skip_old = activate;
 	update->scan_skip_new = !activate && !preempt_model_preemptible();
 	for (try = 1; ; try++) {
-		ret = stop_machine(ksplice_switch_cb, update, NULL);
+		/* a task found before stopping: no need to stop */
+		ret = ksplice_stack_precheck(update) ? -EBUSY :
+			stop_machine(ksplice_switch_cb, update, NULL);
 		if (ret != -EBUSY || try >= ksplice_max_tries)
 			break;
 		if (ksplice_debug)

@@ -178,6 +178,12 @@ struct ksplice_update {
 	bool scan_skip_new;		/* ignore new_addr values */
 	unsigned int nr_conflicts;
 	unsigned int nr_scanned_by_words;	/* not walked reliably */
+	unsigned int nr_tasks;		/* tasks when stopped */
+	unsigned int nr_scanned;	/* ... checked then (ran since) */
+	/* the last stop of each kind: [0] apply, [1] reversal (sysfs pause) */
+	u64 pause_ns[2];
+	unsigned int pause_tasks[2];
+	unsigned int pause_scanned[2];
 	struct ksplice_conflict conflicts[KSPLICE_MAX_CONFLICTS];
 };
 
@@ -188,6 +194,7 @@ extern struct list_head ksplice_updates;
 extern int ksplice_debug;
 extern unsigned int ksplice_max_tries;
 extern unsigned int ksplice_retry_delay_ms;
+extern bool ksplice_precheck;
 
 struct ksplice_update *ksplice_find_update(const char *id);
 void ksplice_set_cause(struct ksplice_update *update,
@@ -311,7 +318,10 @@ int ksplice_finalize_init(void);
 void ksplice_finalize_exit(void);
 
 /* stack.c */
+int ksplice_stack_precheck(struct ksplice_update *update);
 int ksplice_stack_scan(struct ksplice_update *update);
+void ksplice_stack_init(void);
+void ksplice_stack_exit(void);
 
 /* modules.c */
 int ksplice_modtarget_index(const struct ksplice_update *update,

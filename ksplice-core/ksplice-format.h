@@ -138,6 +138,12 @@
  *   targets       one line a module the update patches:
  *                 "<module> patched|waiting" (waiting: not loaded; the
  *                 core patches it when it loads)
+ *   pause         the last stop_machine() of an apply and of a reversal,
+ *                 one line each: "<apply|reverse> <ns> <checked> <tasks>":
+ *                 the time the switch took with every CPU stopped (its
+ *                 callback), and of the tasks then, how many had their
+ *                 stacks checked in it (those that ran since the check
+ *                 made just before stopping)
  *   exports       one line a function the update exports (EXPORTS
  *                 below): "<symbol> published|hidden"
  *   redirects     one line a replaced function:

@@ -30,6 +30,8 @@ static int __init ksplice_init(void)
 		ret = ksplice_rewrite_init();
 	if (!ret)
 		ret = ksplice_values_init();
+	if (!ret)
+		ksplice_stack_init();
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();
@@ -55,6 +57,7 @@ static void __exit ksplice_exit(void)
 	ksplice_finalize_exit();
 	ksplice_sysfs_exit();
 	ksplice_shadow_exit();
+	ksplice_stack_exit();
 }
 
 module_init(ksplice_init);

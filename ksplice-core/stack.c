@@ -1,6 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The stack check, run inside stop_machine().
+ * The stack check: before stop_machine() and inside it.
+ *
+ * Before the machine stops (ksplice_stack_precheck(), preemptible), every
+ * task that is not running is checked while the scheduler holds it still
+ * (task_call_func()), and its context-switch count is noted.  Inside
+ * stop_machine() (ksplice_stack_scan()) a task checked clean whose count
+ * is the same has not run since: its stack is the one that was checked,
+ * and only the others are checked again (those that ran, were running,
+ * or are new; the idle tasks; the caller).  The work in the stopped
+ * window thus follows the tasks that ran, not all the tasks.  A task
+ * found in the ranges before the machine stops makes the try fail
+ * without stopping it.
  *
  * Each task's stack is walked with the kernel's reliable unwinder, which
  * gives its exact return addresses and recovers those hidden behind the
@@ -21,13 +32,40 @@
  * stopped at the entry of the new code only if the kernel preempts
  * anywhere, and then the entries of the new code count.
  */
+#define pr_fmt(fmt) "ksplice: " fmt
+
 #include <linux/cpumask.h>
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 
 #include "core.h"
+
+/*
+ * A task checked before the machine stops: the same task (pointer, pid,
+ * start time) with the same number of context switches has not run.
+ */
+struct ksplice_checked {
+	const struct task_struct *task;
+	pid_t pid;
+	u64 start_time;
+	unsigned long switches;
+};
+
+static struct ksplice_checked *ksplice_checked;
+static unsigned int ksplice_nr_checked, ksplice_cap_checked;
+
+typedef int (*task_call_t)(struct task_struct *p,
+			   int (*fn)(struct task_struct *, void *), void *arg);
+static task_call_t ksplice_task_call;
+
+static unsigned long ksplice_switches(const struct task_struct *t)
+{
+	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+}
 
 static bool ksplice_is_entry(const struct ksplice_update *update,
 			     unsigned long addr)
@@ -157,7 +195,101 @@ static void ksplice_scan_task(struct ksplice_update *update,
 	}
 }
 
-/* Returns the number of tasks found in the ranges. */
+/* Under task_call_func(): the task cannot run while we look. */
+static int ksplice_precheck_one(struct task_struct *t, void *data)
+{
+	struct ksplice_update *update = data;
+	unsigned int before = update->nr_conflicts;
+
+	/* running, or still switching out: checked when stopped */
+	if (READ_ONCE(t->on_cpu))
+		return -EBUSY;
+	ksplice_scan_task(update, t);
+	if (update->nr_conflicts != before)
+		return -EBUSY;
+	if (ksplice_nr_checked < ksplice_cap_checked) {
+		struct ksplice_checked *c = &ksplice_checked[ksplice_nr_checked++];
+
+		c->task = t;
+		c->pid = t->pid;
+		c->start_time = t->start_time;
+		c->switches = ksplice_switches(t);
+	}
+	return 0;
+}
+
+static int ksplice_checked_cmp(const void *a, const void *b)
+{
+	const struct ksplice_checked *x = a, *y = b;
+
+	return x->task < y->task ? -1 : x->task > y->task;
+}
+
+/**
+ * ksplice_stack_precheck() - check the stacks before stopping the machine
+ * @update:	the update, its scan_* fields set
+ *
+ * Preemptible; under ksplice_mutex.
+ *
+ * Return: the number of tasks found in the ranges (0: stop the machine).
+ */
+int ksplice_stack_precheck(struct ksplice_update *update)
+{
+	struct task_struct *g, *t;
+	unsigned int want = 64;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		want++;
+	rcu_read_unlock();
+	update->nr_conflicts = 0;
+	update->nr_scanned_by_words = 0;
+	ksplice_nr_checked = 0;
+	if (want > ksplice_cap_checked) {
+		kvfree(ksplice_checked);
+		ksplice_checked = kvmalloc_array(want, sizeof(*ksplice_checked),
+						 GFP_KERNEL);
+		ksplice_cap_checked = ksplice_checked ? want : 0;
+	}
+	if (!ksplice_precheck || !ksplice_task_call || !ksplice_checked)
+		return 0;	/* everything is checked when stopped */
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		if (t != current)
+			ksplice_task_call(t, ksplice_precheck_one, update);
+	rcu_read_unlock();
+	sort(ksplice_checked, ksplice_nr_checked, sizeof(*ksplice_checked),
+	     ksplice_checked_cmp, NULL);
+	return update->nr_conflicts;
+}
+
+/* Was t checked before the machine stopped, and has not run since? */
+static bool ksplice_still_checked(const struct task_struct *t)
+{
+	unsigned int lo = 0, hi = ksplice_nr_checked, mid;
+	const struct ksplice_checked *c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = &ksplice_checked[mid];
+		if (c->task == t)
+			return c->pid == t->pid && c->start_time == t->start_time &&
+			       c->switches == ksplice_switches(t) &&
+			       !READ_ONCE(t->on_cpu);
+		if (c->task < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/**
+ * ksplice_stack_scan() - the check inside stop_machine()
+ * @update:	the update, checked by ksplice_stack_precheck() just before
+ *
+ * Return: the number of tasks found in the ranges.
+ */
 int ksplice_stack_scan(struct ksplice_update *update)
 {
 	struct task_struct *g, *t;
@@ -165,11 +297,39 @@ int ksplice_stack_scan(struct ksplice_update *update)
 
 	update->nr_conflicts = 0;
 	update->nr_scanned_by_words = 0;
+	update->nr_scanned = 0;
+	update->nr_tasks = 0;
 	rcu_read_lock();
-	for_each_process_thread(g, t)
+	for_each_process_thread(g, t) {
+		update->nr_tasks++;
+		if (t != current && ksplice_still_checked(t))
+			continue;
+		update->nr_scanned++;
 		ksplice_scan_task(update, t);
+	}
 	rcu_read_unlock();
-	for_each_online_cpu(cpu)
+	for_each_online_cpu(cpu) {
+		update->nr_scanned++;
 		ksplice_scan_task(update, ksplice_idle_task(cpu));
+	}
 	return update->nr_conflicts;
+}
+
+/**
+ * ksplice_stack_init() - find task_call_func(), which the precheck needs
+ *
+ * Without it, every stack is checked inside stop_machine().
+ */
+void ksplice_stack_init(void)
+{
+	ksplice_task_call = (task_call_t)ksplice_lookup_name("task_call_func");
+	if (!ksplice_task_call)
+		pr_warn("task_call_func not found: stacks are all checked with the machine stopped\n");
+}
+
+void ksplice_stack_exit(void)
+{
+	kvfree(ksplice_checked);
+	ksplice_checked = NULL;
+	ksplice_cap_checked = 0;
 }

@@ -198,6 +198,30 @@ static ssize_t targets_show(struct kobject *kobj,
 	return len;
 }
 
+/*
+ * The last stop of the machine for an apply and for a reversal: "<apply|
+ * reverse> <ns> <tasks checked> <tasks>" a line (the callback's time;
+ * the tasks checked inside it: those that ran since the check before).
+ */
+static ssize_t pause_show(struct kobject *kobj, struct kobj_attribute *attr,
+			  char *buf)
+{
+	static const char * const kinds[] = { "apply", "reverse" };
+	struct ksplice_update *update = to_update(kobj);
+	ssize_t len = 0;
+	int k;
+
+	mutex_lock(&ksplice_mutex);
+	for (k = 0; k < 2; k++)
+		if (update->pause_ns[k])
+			len += sysfs_emit_at(buf, len, "%s %llu %u %u\n",
+					     kinds[k], update->pause_ns[k],
+					     update->pause_scanned[k],
+					     update->pause_tasks[k]);
+	mutex_unlock(&ksplice_mutex);
+	return len;
+}
+
 /* "<symbol> published|hidden" a line: the functions it exports */
 static ssize_t exports_show(struct kobject *kobj,
 			    struct kobj_attribute *attr, char *buf)
@@ -231,6 +255,7 @@ static struct kobj_attribute ksplice_attr_targets =
 	__ATTR_RO_MODE(targets, 0400);
 static struct kobj_attribute ksplice_attr_exports =
 	__ATTR_RO_MODE(exports, 0400);
+static struct kobj_attribute ksplice_attr_pause = __ATTR_RO_MODE(pause, 0400);
 
 static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_stage.attr,
@@ -243,6 +268,7 @@ static struct attribute *ksplice_attrs[] = {
 	&ksplice_attr_state.attr,
 	&ksplice_attr_targets.attr,
 	&ksplice_attr_exports.attr,
+	&ksplice_attr_pause.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(ksplice);

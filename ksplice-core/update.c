@@ -29,6 +29,10 @@ unsigned int ksplice_retry_delay_ms = 1000;
 module_param_named(retry_delay_ms, ksplice_retry_delay_ms, uint, 0644);
 MODULE_PARM_DESC(retry_delay_ms, "wait between stack checks (default 1000)");
 
+bool ksplice_precheck = true;
+module_param_named(precheck, ksplice_precheck, bool, 0644);
+MODULE_PARM_DESC(precheck, "check the stacks before stopping the machine, and inside it only those of tasks that ran since (default Y; N: all inside, for comparison)");
+
 int ksplice_debug;
 module_param_named(debug, ksplice_debug, int, 0644);
 MODULE_PARM_DESC(debug, "1: log matching details");
