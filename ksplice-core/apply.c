@@ -91,6 +91,7 @@ static int ksplice_switch(struct ksplice_update *update,
 		/* a task found before stopping: no need to stop */
 		ret = ksplice_stack_precheck(update) ? -EBUSY :
 			stop_machine(ksplice_switch_cb, update, NULL);
+		ksplice_stack_precheck_done();
 		if (ret != -EBUSY || try >= ksplice_max_tries)
 			break;
 		if (ksplice_debug)
@@ -268,7 +269,9 @@ int ksplice_apply(struct ksplice_update *update)
 	if (ranges != update->ranges)
 		kfree(ranges);
 	ksplice_run_hooks(update, KSPLICE_HOOK_POST_APPLY);
-	pr_info("%s: applied (%u functions)\n", update->id, update->nr_funcs);
+	pr_info("%s: applied (%u functions; stopped %llu us, %u of %u tasks checked then)\n",
+		update->id, update->nr_funcs, update->pause_ns[0] / 1000,
+		update->pause_scanned[0], update->pause_tasks[0]);
 	return 0;
 fail:
 	ksplice_run_hooks(update, KSPLICE_HOOK_FAIL_APPLY);
@@ -330,6 +333,8 @@ int ksplice_reverse(struct ksplice_update *update)
 		pr_info("%s: reversed; %s stays loaded, used by the kernel\n",
 			update->id, module_name(update->new_mod));
 	else
-		pr_info("%s: reversed\n", update->id);
+		pr_info("%s: reversed (stopped %llu us, %u of %u tasks checked then)\n",
+			update->id, update->pause_ns[1] / 1000,
+			update->pause_scanned[1], update->pause_tasks[1]);
 	return 0;
 }

@@ -195,6 +195,7 @@ extern int ksplice_debug;
 extern unsigned int ksplice_max_tries;
 extern unsigned int ksplice_retry_delay_ms;
 extern bool ksplice_precheck;
+extern bool ksplice_precheck_verify;
 
 struct ksplice_update *ksplice_find_update(const char *id);
 void ksplice_set_cause(struct ksplice_update *update,
@@ -319,9 +320,18 @@ void ksplice_finalize_exit(void);
 
 /* stack.c */
 int ksplice_stack_precheck(struct ksplice_update *update);
+void ksplice_stack_precheck_done(void);
 int ksplice_stack_scan(struct ksplice_update *update);
 void ksplice_stack_init(void);
 void ksplice_stack_exit(void);
+
+/* watch.c */
+int ksplice_watch_start(void);
+bool ksplice_watch_each(void (*fn)(struct task_struct *t, void *data),
+			void *data);
+void ksplice_watch_stop(void);
+void ksplice_watch_init(void);
+void ksplice_watch_exit(void);
 
 /* modules.c */
 int ksplice_modtarget_index(const struct ksplice_update *update,

@@ -4,14 +4,20 @@
  *
  * Before the machine stops (ksplice_stack_precheck(), preemptible), every
  * task that is not running is checked while the scheduler holds it still
- * (task_call_func()), and its context-switch count is noted.  Inside
- * stop_machine() (ksplice_stack_scan()) a task checked clean whose count
- * is the same has not run since: its stack is the one that was checked,
- * and only the others are checked again (those that ran, were running,
- * or are new; the idle tasks; the caller).  The work in the stopped
- * window thus follows the tasks that ran, not all the tasks.  A task
- * found in the ranges before the machine stops makes the try fail
+ * (task_call_func()); a running one is kept (with a reference) to be
+ * checked inside.  From before the first of these checks until the stop,
+ * watch.c notes every task a CPU switches to.  Inside stop_machine()
+ * (ksplice_stack_scan()) only the kept tasks, the noted ones, the caller
+ * and the idle tasks are checked: any other task has not run since its
+ * check, and its stack is the one that was checked.  The work in the
+ * stopped window thus follows the tasks that ran, not all the tasks.  A
+ * task found in the ranges before the machine stops makes the try fail
  * without stopping it.
+ *
+ * Should the watch be incomplete, each task's context-switch count,
+ * noted at its check, tells the same in a walk over every task (with its
+ * pointer, pid and start time, so that a new task at the same address is
+ * not taken for the one checked).
  *
  * Each task's stack is walked with the kernel's reliable unwinder, which
  * gives its exact return addresses and recovers those hidden behind the
@@ -57,6 +63,11 @@ struct ksplice_checked {
 
 static struct ksplice_checked *ksplice_checked;
 static unsigned int ksplice_nr_checked, ksplice_cap_checked;
+/* tasks running when checked: checked again inside, with a reference */
+static struct task_struct **ksplice_running;
+static unsigned int ksplice_nr_running, ksplice_cap_running;
+static unsigned int ksplice_nr_seen;	/* tasks the precheck saw */
+static bool ksplice_running_lost;	/* one did not fit: check all */
 
 typedef int (*task_call_t)(struct task_struct *p,
 			   int (*fn)(struct task_struct *, void *), void *arg);
@@ -201,9 +212,17 @@ static int ksplice_precheck_one(struct task_struct *t, void *data)
 	struct ksplice_update *update = data;
 	unsigned int before = update->nr_conflicts;
 
+	ksplice_nr_seen++;
 	/* running, or still switching out: checked when stopped */
-	if (READ_ONCE(t->on_cpu))
+	if (READ_ONCE(t->on_cpu)) {
+		if (ksplice_nr_running < ksplice_cap_running) {
+			get_task_struct(t);
+			ksplice_running[ksplice_nr_running++] = t;
+		} else {
+			ksplice_running_lost = true;	/* check all inside */
+		}
 		return -EBUSY;
+	}
 	ksplice_scan_task(update, t);
 	if (update->nr_conflicts != before)
 		return -EBUSY;
@@ -245,14 +264,22 @@ int ksplice_stack_precheck(struct ksplice_update *update)
 	update->nr_conflicts = 0;
 	update->nr_scanned_by_words = 0;
 	ksplice_nr_checked = 0;
+	ksplice_nr_running = 0;
+	ksplice_nr_seen = 0;
+	ksplice_running_lost = false;
 	if (want > ksplice_cap_checked) {
 		kvfree(ksplice_checked);
 		ksplice_checked = kvmalloc_array(want, sizeof(*ksplice_checked),
 						 GFP_KERNEL);
 		ksplice_cap_checked = ksplice_checked ? want : 0;
+		kvfree(ksplice_running);
+		ksplice_running = kvmalloc_array(want, sizeof(*ksplice_running),
+						 GFP_KERNEL);
+		ksplice_cap_running = ksplice_running ? want : 0;
 	}
 	if (!ksplice_precheck || !ksplice_task_call || !ksplice_checked)
 		return 0;	/* everything is checked when stopped */
+	ksplice_watch_start();	/* without it, the counts tell */
 	rcu_read_lock();
 	for_each_process_thread(g, t)
 		if (t != current)
@@ -261,6 +288,29 @@ int ksplice_stack_precheck(struct ksplice_update *update)
 	sort(ksplice_checked, ksplice_nr_checked, sizeof(*ksplice_checked),
 	     ksplice_checked_cmp, NULL);
 	return update->nr_conflicts;
+}
+
+/**
+ * ksplice_stack_precheck_done() - after the stop, or instead of it
+ */
+void ksplice_stack_precheck_done(void)
+{
+	unsigned int i;
+
+	ksplice_watch_stop();
+	for (i = 0; i < ksplice_nr_running; i++)
+		put_task_struct(ksplice_running[i]);
+	ksplice_nr_running = 0;
+}
+
+static void ksplice_scan_ran(struct task_struct *t, void *data)
+{
+	struct ksplice_update *update = data;
+
+	if (t == current || is_idle_task(t))
+		return;		/* checked anyway */
+	update->nr_scanned++;
+	ksplice_scan_task(update, t);
 }
 
 /* Was t checked before the machine stopped, and has not run since? */
@@ -284,6 +334,26 @@ static bool ksplice_still_checked(const struct task_struct *t)
 	return false;
 }
 
+/*
+ * precheck_verify: every stack again; a task in the ranges that the tasks
+ * checked here missed is a bug of the check before stopping.
+ */
+static void ksplice_verify_scan(struct ksplice_update *update)
+{
+	unsigned int found = update->nr_conflicts;
+	struct task_struct *g, *t;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		ksplice_scan_task(update, t);
+	rcu_read_unlock();
+	if (!found && update->nr_conflicts)
+		WARN(1, "ksplice: %s: the stack check missed %s %d at %pS\n",
+		     update->id, update->conflicts[0].comm,
+		     update->conflicts[0].pid,
+		     (void *)update->conflicts[0].addr);
+}
+
 /**
  * ksplice_stack_scan() - the check inside stop_machine()
  * @update:	the update, checked by ksplice_stack_precheck() just before
@@ -295,23 +365,36 @@ int ksplice_stack_scan(struct ksplice_update *update)
 	struct task_struct *g, *t;
 	int cpu;
 
+	unsigned int i;
+
 	update->nr_conflicts = 0;
 	update->nr_scanned_by_words = 0;
-	update->nr_scanned = 0;
-	update->nr_tasks = 0;
-	rcu_read_lock();
-	for_each_process_thread(g, t) {
-		update->nr_tasks++;
-		if (t != current && ksplice_still_checked(t))
-			continue;
-		update->nr_scanned++;
-		ksplice_scan_task(update, t);
+	update->nr_scanned = 1;
+	update->nr_tasks = ksplice_nr_seen + 1;
+	ksplice_scan_task(update, current);
+	/* the watch complete: the tasks running when checked, and those since */
+	if (!ksplice_running_lost &&
+	    ksplice_watch_each(ksplice_scan_ran, update)) {
+		for (i = 0; i < ksplice_nr_running; i++)
+			ksplice_scan_ran(ksplice_running[i], update);
+	} else {
+		update->nr_tasks = 0;
+		rcu_read_lock();
+		for_each_process_thread(g, t) {
+			update->nr_tasks++;
+			if (t == current || ksplice_still_checked(t))
+				continue;
+			update->nr_scanned++;
+			ksplice_scan_task(update, t);
+		}
+		rcu_read_unlock();
 	}
-	rcu_read_unlock();
 	for_each_online_cpu(cpu) {
 		update->nr_scanned++;
 		ksplice_scan_task(update, ksplice_idle_task(cpu));
 	}
+	if (ksplice_precheck_verify)
+		ksplice_verify_scan(update);
 	return update->nr_conflicts;
 }
 
@@ -322,6 +405,7 @@ int ksplice_stack_scan(struct ksplice_update *update)
  */
 void ksplice_stack_init(void)
 {
+	ksplice_watch_init();
 	ksplice_task_call = (task_call_t)ksplice_lookup_name("task_call_func");
 	if (!ksplice_task_call)
 		pr_warn("task_call_func not found: stacks are all checked with the machine stopped\n");
@@ -329,7 +413,12 @@ void ksplice_stack_init(void)
 
 void ksplice_stack_exit(void)
 {
+	ksplice_stack_precheck_done();
+	ksplice_watch_exit();
 	kvfree(ksplice_checked);
 	ksplice_checked = NULL;
 	ksplice_cap_checked = 0;
+	kvfree(ksplice_running);
+	ksplice_running = NULL;
+	ksplice_cap_running = 0;
 }

@@ -33,6 +33,10 @@ bool ksplice_precheck = true;
 module_param_named(precheck, ksplice_precheck, bool, 0644);
 MODULE_PARM_DESC(precheck, "check the stacks before stopping the machine, and inside it only those of tasks that ran since (default Y; N: all inside, for comparison)");
 
+bool ksplice_precheck_verify;
+module_param_named(precheck_verify, ksplice_precheck_verify, bool, 0644);
+MODULE_PARM_DESC(precheck_verify, "for tests: check every stack inside the stop too, and warn if the tasks that ran since the check before missed one (default N)");
+
 int ksplice_debug;
 module_param_named(debug, ksplice_debug, int, 0644);
 MODULE_PARM_DESC(debug, "1: log matching details");
