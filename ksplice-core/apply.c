@@ -124,7 +124,7 @@ static void ksplice_report_busy(struct ksplice_update *update,
 
 	kfree(update->conflicts_text);
 	update->conflicts_text = NULL;
-	text = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	text = KSPLICE_FALLIBLE(kmalloc(PAGE_SIZE, GFP_KERNEL));
 	if (text) {
 		text[0] = '\0';
 		for (i = 0; i < nr; i++) {

@@ -367,6 +367,15 @@ void ksplice_replace_cancel(struct ksplice_update *update);
 bool ksplice_replacing(const struct ksplice_update *update,
 		       const struct ksplice_update *other);
 
+/* inject.c: fault injection for tests */
+bool ksplice_inject(const void *where);
+/* An allocation that the test parameter fail_nth may make fail. */
+#define KSPLICE_FALLIBLE(alloc)						\
+	(ksplice_inject((void *)_THIS_IP_) ? NULL : (alloc))
+/* ... and a call returning 0 or an error */
+#define KSPLICE_FALLIBLE_CALL(call)					\
+	(ksplice_inject((void *)_THIS_IP_) ? -ENOMEM : (call))
+
 /* exports.c */
 const char *ksplice_exports_problem(const struct ksplice_update *update,
 				    const struct ksplice_new *kn);

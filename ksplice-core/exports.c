@@ -125,9 +125,9 @@ int ksplice_exports_alloc(struct ksplice_update *update)
 
 	if (!ex || !ex->nr_targets)
 		return 0;
-	update->export_mods = kcalloc(ex->nr_targets,
+	update->export_mods = KSPLICE_FALLIBLE(kcalloc(ex->nr_targets,
 				      sizeof(*update->export_mods),
-				      GFP_KERNEL);
+				      GFP_KERNEL));
 	return update->export_mods ? 0 : -ENOMEM;
 }
 
@@ -314,7 +314,7 @@ int ksplice_exports_withdraw(struct ksplice_update *update,
  * @update:	the update; update->replaced lists what it replaces
  *
  * The exports of the updates it replaces are withdrawn; none of its own
- * may be exported already.
+ * may be exported already; the loaded modules they need are held.
  *
  * Return: 0, or -EBUSY (module_busy) / -EEXIST (conflict) with the cause
  * set; then nothing changed.
@@ -323,9 +323,10 @@ int ksplice_exports_prepare(struct ksplice_update *update)
 {
 	const struct ksplice_exports *ex = update->new->exports;
 	const struct kernel_symbol *sym;
+	struct module *mod;
 	const char *owner;
 	unsigned int i, n;
-	int ret;
+	int ret, t;
 
 	for (i = 0; i < update->nr_replaced; i++) {
 		ret = ksplice_exports_withdraw(update->replaced[i], update);
@@ -346,6 +347,26 @@ int ksplice_exports_prepare(struct ksplice_update *update)
 			goto republish;
 		}
 	}
+	/* hold the loaded targets now: publishing then cannot fail */
+	for (i = 0; ex && i < ex->nr_targets; i++) {
+		t = ksplice_modtarget_index(update, ex->targets[i]);
+		if (t < 0 || !update->mods[t].mod)
+			continue;	/* published when it has loaded */
+		mod = ksplice_use_target(update->new_mod, ex->targets[i]);
+		if (IS_ERR(mod)) {
+			ksplice_exports_unuse(update);
+			ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
+					  "holding module %s for the exports",
+					  ex->targets[i]);
+			ret = PTR_ERR(mod);
+			i = update->nr_replaced;
+			goto republish;
+		}
+		if (mod && mod != update->mods[t].mod)
+			ksplice_unuse_target(update->new_mod, mod);
+		else
+			update->export_mods[i] = mod;
+	}
 	return 0;
 republish:
 	while (i--)
@@ -361,6 +382,8 @@ void ksplice_exports_cancel(struct ksplice_update *update)
 {
 	unsigned int i;
 
+	if (update->new->exports && !update->exports_published)
+		ksplice_exports_unuse(update);
 	for (i = 0; i < update->nr_replaced; i++)
 		ksplice_exports_publish(update->replaced[i]);
 }

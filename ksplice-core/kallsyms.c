@@ -140,8 +140,8 @@ int ksplice_names_add(struct ksplice_names *names, const char *name)
 {
 	struct ksplice_name *n;
 
-	n = krealloc_array(names->names, names->nr + 1, sizeof(*n),
-			   GFP_KERNEL);
+	n = KSPLICE_FALLIBLE(krealloc_array(names->names, names->nr + 1,
+					    sizeof(*n), GFP_KERNEL));
 	if (!n)
 		return -ENOMEM;
 	names->names = n;
@@ -181,8 +181,9 @@ int ksplice_name_append(struct ksplice_name *n, unsigned long addr)
 		if (n->addrs[i] == addr)
 			return 0;	/* aliases at one address count once */
 	if (n->nr == n->cap) {
-		a = krealloc_array(n->addrs, n->cap ? 2 * n->cap : 4,
-				   sizeof(*a), GFP_KERNEL);
+		a = KSPLICE_FALLIBLE(krealloc_array(n->addrs,
+						    n->cap ? 2 * n->cap : 4,
+						    sizeof(*a), GFP_KERNEL));
 		if (!a)
 			return -ENOMEM;
 		n->addrs = a;

@@ -526,16 +526,16 @@ static int ksplice_matcher_init(struct ksplice_matcher *m,
 		if (ret)
 			return ret;
 	}
-	m->ctx.sym_names = kcalloc(helper->nr_symbols + 1,
-				   sizeof(*m->ctx.sym_names), GFP_KERNEL);
-	m->ctx.bound = kcalloc(helper->nr_symbols + 1, sizeof(bool),
-			       GFP_KERNEL);
-	m->ctx.undo = kcalloc(helper->nr_symbols + 1, sizeof(unsigned int),
-			      GFP_KERNEL);
-	m->state = kcalloc(helper->nr_sections + 1, sizeof(*m->state),
-			   GFP_KERNEL);
+	m->ctx.sym_names = KSPLICE_FALLIBLE(kcalloc(helper->nr_symbols + 1,
+				   sizeof(*m->ctx.sym_names), GFP_KERNEL));
+	m->ctx.bound = KSPLICE_FALLIBLE(kcalloc(helper->nr_symbols + 1, sizeof(bool),
+			       GFP_KERNEL));
+	m->ctx.undo = KSPLICE_FALLIBLE(kcalloc(helper->nr_symbols + 1, sizeof(unsigned int),
+			      GFP_KERNEL));
+	m->state = KSPLICE_FALLIBLE(kcalloc(helper->nr_sections + 1, sizeof(*m->state),
+			   GFP_KERNEL));
 	m->buf = kvmalloc(max, GFP_KERNEL);
-	m->pad = kmalloc(KSPLICE_PAD_MAX, GFP_KERNEL);
+	m->pad = KSPLICE_FALLIBLE(kmalloc(KSPLICE_PAD_MAX, GFP_KERNEL));
 	if (!m->ctx.sym_names || !m->ctx.bound || !m->ctx.undo ||
 	    !m->state || !m->buf || !m->pad)
 		return -ENOMEM;
@@ -620,9 +620,9 @@ int ksplice_match(struct ksplice_update *update)
 		ret = 0;
 		goto out;
 	}
-	values = kcalloc(helper->nr_symbols + 1, sizeof(*values), GFP_KERNEL);
-	known = kcalloc(helper->nr_symbols + 1, sizeof(*known), GFP_KERNEL);
-	mods = kcalloc(m.targets.nr + 1, sizeof(*mods), GFP_KERNEL);
+	values = KSPLICE_FALLIBLE(kcalloc(helper->nr_symbols + 1, sizeof(*values), GFP_KERNEL));
+	known = KSPLICE_FALLIBLE(kcalloc(helper->nr_symbols + 1, sizeof(*known), GFP_KERNEL));
+	mods = KSPLICE_FALLIBLE(kcalloc(m.targets.nr + 1, sizeof(*mods), GFP_KERNEL));
 	if (!values || !known || !mods) {
 		kfree(values);
 		kfree(known);

@@ -84,7 +84,7 @@ static struct module_use *ksplice_use_locked(struct module *user,
 	list_for_each_entry(use, &used->source_list, source_list)
 		if (use->source == user)
 			return NULL;
-	use = kmalloc(sizeof(*use), GFP_KERNEL);
+	use = KSPLICE_FALLIBLE(kmalloc(sizeof(*use), GFP_KERNEL));
 	if (!use)
 		return ERR_PTR(-ENOMEM);
 	if (!try_module_get(used)) {

@@ -177,7 +177,7 @@ static int ksplice_install_ftrace(struct ksplice_redirect *r)
 		ftrace_free_filter(&r->ops);
 		return ret;
 	}
-	ret = register_ftrace_function(&r->ops);
+	ret = KSPLICE_FALLIBLE_CALL(register_ftrace_function(&r->ops));
 	if (ret) {
 		ftrace_set_filter_ip(&r->ops, r->old_addr, 1, 0);
 		ftrace_free_filter(&r->ops);
@@ -205,7 +205,7 @@ static int ksplice_install_kprobe(struct ksplice_redirect *r)
 	r->kp.addr = (kprobe_opcode_t *)r->old_addr;
 	r->kp.pre_handler = ksplice_kprobe_pre;
 	r->kp.post_handler = ksplice_kprobe_post;
-	return register_kprobe(&r->kp);
+	return KSPLICE_FALLIBLE_CALL(register_kprobe(&r->kp));
 }
 
 /**
@@ -218,7 +218,7 @@ static int ksplice_install_kprobe(struct ksplice_redirect *r)
  */
 int ksplice_redirect_func(struct ksplice_func *func)
 {
-	struct ksplice_redirect *r = kzalloc(sizeof(*r), GFP_KERNEL);
+	struct ksplice_redirect *r = KSPLICE_FALLIBLE(kzalloc(sizeof(*r), GFP_KERNEL));
 	int ret;
 
 	if (!r)

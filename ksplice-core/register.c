@@ -32,7 +32,7 @@ int ksplice_register_helper(struct ksplice_helper *helper)
 		ret = -EEXIST;
 		goto out;
 	}
-	update = kzalloc(sizeof(*update), GFP_KERNEL);
+	update = KSPLICE_FALLIBLE(kzalloc(sizeof(*update), GFP_KERNEL));
 	if (!update) {
 		ret = -ENOMEM;
 		goto out;
@@ -96,11 +96,11 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 	struct ksplice_func *func;
 	unsigned int i, j;
 
-	update->funcs = kcalloc(kn->nr_patches, sizeof(*func), GFP_KERNEL);
-	update->ranges = kcalloc(helper->nr_sections, sizeof(*update->ranges),
-				 GFP_KERNEL);
-	update->new_ranges = kcalloc(max(kn->nr_code, 1U),
-				     sizeof(*update->new_ranges), GFP_KERNEL);
+	update->funcs = KSPLICE_FALLIBLE(kcalloc(kn->nr_patches, sizeof(*func), GFP_KERNEL));
+	update->ranges = KSPLICE_FALLIBLE(kcalloc(helper->nr_sections, sizeof(*update->ranges),
+				 GFP_KERNEL));
+	update->new_ranges = KSPLICE_FALLIBLE(kcalloc(max(kn->nr_code, 1U),
+				     sizeof(*update->new_ranges), GFP_KERNEL));
 	if (!update->funcs || !update->ranges || !update->new_ranges)
 		return -ENOMEM;
 	for (i = 0; i < kn->nr_code; i++) {
@@ -249,9 +249,9 @@ static int ksplice_link_new(struct ksplice_update *update,
 
 	ret = ksplice_copy_funcs(update, kn);
 	if (!ret) {
-		update->description = kstrdup(kn->description ?
+		update->description = KSPLICE_FALLIBLE(kstrdup(kn->description ?
 					      kn->description : "",
-					      GFP_KERNEL);
+					      GFP_KERNEL));
 		if (!update->description)
 			ret = -ENOMEM;
 	}

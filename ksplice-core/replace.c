@@ -48,8 +48,8 @@ static int ksplice_find_replaced(struct ksplice_update *update)
 	struct ksplice_update *r;
 	unsigned int i;
 
-	update->replaced = kcalloc(kn->nr_replaces, sizeof(*update->replaced),
-				   GFP_KERNEL);
+	update->replaced = KSPLICE_FALLIBLE(kcalloc(kn->nr_replaces, sizeof(*update->replaced),
+				   GFP_KERNEL));
 	if (!update->replaced) {
 		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
 				  "replacing updates");
@@ -131,7 +131,7 @@ static int ksplice_replace_ranges(struct ksplice_update *update,
 
 	for (i = 0; i < update->nr_replaced; i++)
 		nr += update->replaced[i]->nr_new_ranges;
-	ranges = kcalloc(nr, sizeof(*ranges), GFP_KERNEL);
+	ranges = KSPLICE_FALLIBLE(kcalloc(nr, sizeof(*ranges), GFP_KERNEL));
 	if (!ranges) {
 		ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
 				  "replacing updates");

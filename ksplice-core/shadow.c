@@ -69,7 +69,7 @@ static void *ksplice_shadow_add(const void *obj, unsigned long id,
 	struct ksplice_shadow *s, *found;
 	unsigned long flags;
 
-	s = kzalloc(struct_size(s, data, size), gfp);
+	s = KSPLICE_FALLIBLE(kzalloc(struct_size(s, data, size), gfp));
 	if (!s)
 		return NULL;
 	s->obj = obj;

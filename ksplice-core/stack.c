@@ -269,12 +269,12 @@ int ksplice_stack_precheck(struct ksplice_update *update)
 	ksplice_running_lost = false;
 	if (want > ksplice_cap_checked) {
 		kvfree(ksplice_checked);
-		ksplice_checked = kvmalloc_array(want, sizeof(*ksplice_checked),
-						 GFP_KERNEL);
+		ksplice_checked = KSPLICE_FALLIBLE(kvmalloc_array(want, sizeof(*ksplice_checked),
+						 GFP_KERNEL));
 		ksplice_cap_checked = ksplice_checked ? want : 0;
 		kvfree(ksplice_running);
-		ksplice_running = kvmalloc_array(want, sizeof(*ksplice_running),
-						 GFP_KERNEL);
+		ksplice_running = KSPLICE_FALLIBLE(kvmalloc_array(want, sizeof(*ksplice_running),
+						 GFP_KERNEL));
 		ksplice_cap_running = ksplice_running ? want : 0;
 	}
 	if (!ksplice_precheck || !ksplice_task_call || !ksplice_checked)

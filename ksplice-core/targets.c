@@ -45,7 +45,7 @@ static const char **ksplice_target_names(const struct ksplice_helper *helper,
 	const char **v, *t;
 
 	*nr = 0;
-	v = kcalloc(n + 1, sizeof(*v), GFP_KERNEL);
+	v = KSPLICE_FALLIBLE(kcalloc(n + 1, sizeof(*v), GFP_KERNEL));
 	if (!v)
 		return NULL;
 	for (i = 0; i < n; i++) {
@@ -115,7 +115,7 @@ int ksplice_targets_init(struct ksplice_targets *ts,
 	v = ksplice_target_names(helper, &ts->nr);
 	if (!v)
 		return -ENOMEM;
-	ts->t = kcalloc(ts->nr + 1, sizeof(*ts->t), GFP_KERNEL);
+	ts->t = KSPLICE_FALLIBLE(kcalloc(ts->nr + 1, sizeof(*ts->t), GFP_KERNEL));
 	if (!ts->t) {
 		ts->nr = 0;
 		kfree(v);

@@ -95,7 +95,7 @@ int ksplice_values_alloc(struct ksplice_update *update)
 
 	if (!n)
 		return 0;
-	update->vstates = kcalloc(n, sizeof(*update->vstates), GFP_KERNEL);
+	update->vstates = KSPLICE_FALLIBLE(kcalloc(n, sizeof(*update->vstates), GFP_KERNEL));
 	if (!update->vstates)
 		return -ENOMEM;
 	update->nr_vstates = n;
@@ -245,7 +245,7 @@ static int ksplice_value_map(struct ksplice_value_state *vs, unsigned long size,
 	unsigned int n = DIV_ROUND_UP(vs->addr + size - start, PAGE_SIZE), i;
 	struct page **pages;
 
-	pages = kcalloc(n, sizeof(*pages), GFP_KERNEL);
+	pages = KSPLICE_FALLIBLE(kcalloc(n, sizeof(*pages), GFP_KERNEL));
 	if (!pages)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
@@ -257,7 +257,7 @@ static int ksplice_value_map(struct ksplice_value_state *vs, unsigned long size,
 			return -EFAULT;
 		}
 	}
-	vs->map = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+	vs->map = KSPLICE_FALLIBLE(vmap(pages, n, VM_MAP, PAGE_KERNEL));
 	kfree(pages);
 	if (!vs->map)
 		return -ENOMEM;
@@ -297,10 +297,10 @@ int ksplice_values_prepare(struct ksplice_update *update, bool apply)
 			ret = ksplice_value_check(update, v, vs->addr, mod);
 			if (ret)
 				break;
-			vs->saved = kmemdup(ksplice_value_before(update,
+			vs->saved = KSPLICE_FALLIBLE(kmemdup(ksplice_value_before(update,
 								 vs->addr,
 								 v->size),
-					    v->size, GFP_KERNEL);
+					    v->size, GFP_KERNEL));
 			if (!vs->saved)
 				ret = -ENOMEM;
 		}
@@ -393,8 +393,8 @@ int ksplice_values_module_coming(struct ksplice_update *update,
 		vs->addr = update->values[v->symbol];
 		ret = ksplice_value_check(update, v, vs->addr, mod);
 		if (!ret) {
-			vs->saved = kmemdup((void *)vs->addr, v->size,
-					    GFP_KERNEL);
+			vs->saved = KSPLICE_FALLIBLE(kmemdup((void *)vs->addr, v->size,
+					    GFP_KERNEL));
 			ret = vs->saved ? 0 : -ENOMEM;
 		}
 		if (ret) {

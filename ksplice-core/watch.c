@@ -62,7 +62,7 @@ int ksplice_watch_start(void)
 	if (!ksplice_sched_switch || ksplice_watching)
 		return -ENOENT;
 	if (!ksplice_watch_buf) {
-		ksplice_watch_buf = alloc_percpu(struct ksplice_watch_cpu);
+		ksplice_watch_buf = KSPLICE_FALLIBLE(alloc_percpu(struct ksplice_watch_cpu));
 		if (!ksplice_watch_buf)
 			return -ENOMEM;
 	}

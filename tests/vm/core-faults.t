@@ -1,0 +1,118 @@
+#!/bin/bash
+# Fault injection (the core's fail_nth: Debian's kernels have no failslab
+# nor fail_page_alloc): a run with fail_log finds the places of the
+# fallible steps (allocations, ftrace and kprobe registrations) of an
+# apply and of an undo, and each place then fails once.  An apply that
+# fails leaves the kernel as before (the old values, the export absent)
+# with no module of the update loaded; one that goes through is in effect.
+# An undo that fails leaves the update applied and in effect, and a later
+# undo works.  Two updates: new values of read-only data (one in a
+# module) and an export of a new module function, with binfmt_misc loaded.
+set -euo pipefail
+. "$KSPLICE_ROOT/tests/lib/update.sh"
+
+nv=$(make_update nv "$KSPLICE_ROOT/tests/patches/new-values.patch")
+ex=$(make_update ex "$KSPLICE_ROOT/tests/patches/exports.patch")
+mods=$KSPLICE_TEST_TMP/mods
+mkdir -p "$mods"
+ko=$(find "$KSPLICE_KERNEL_DIR/lib/modules" -name binfmt_misc.ko | head -n 1)
+[ -n "$ko" ] || { echo "FAIL: no binfmt_misc.ko in $KSPLICE_KERNEL_DIR"; exit 1; }
+cp "$ko" "$mods/"
+guest=$KSPLICE_TEST_TMP/guest.sh
+cat >"$guest" <<GUEST
+. $KSPLICE_ROOT/tests/lib/guest.sh
+F=/sys/module/ksplice/parameters/fail_nth
+insmod /usr/lib/ksplice/ksplice.ko max_tries=2 retry_delay_ms=50 || fail "cannot load the core"
+insmod $mods/binfmt_misc.ko || fail "cannot load binfmt_misc"
+
+# in_effect ID yes|no: whether update ID's change is what the kernel does
+in_effect() {
+	case \$1 in
+	nv)
+		_s=\$(sed -n 's/^State:[[:space:]]*//p' /proc/1/status)
+		if [ \$2 = yes ]; then _w="S (sleeping, new value)"; else _w="S (sleeping)"; fi
+		[ "\$_s" = "\$_w" ] || fail "State: '\$_s', expected '\$_w'" ;;
+	ex)
+		if [ \$2 = yes ]; then
+			grep -q " binfmt_misc_enabled	\\[ksplice_ex_new\\]" /proc/kallsyms ||
+				fail "binfmt_misc_enabled is not in the kernel"
+		else
+			grep -q " binfmt_misc_enabled	" /proc/kallsyms &&
+				fail "binfmt_misc_enabled is in the kernel"
+		fi ;;
+	esac
+	return 0
+}
+# gone ID: nothing of update ID is loaded and its change is not in effect
+gone() {
+	expect_nothing_loaded \$1
+	in_effect \$1 no
+}
+# injected N: the kernel log says failure N was injected
+injected() {
+	dmesg | grep -q "ksplice: injected failure \$1 at " ||
+		{ dmesg | tail -n 20; fail "failure \$1 was not injected"; }
+}
+
+# sites OUT: after a run with fail_log, the first step of each place
+sites() {
+	dmesg | sed -n 's/.*ksplice: fallible step \([0-9]*\) at \([^ ]*\).*/\1 \2/p' |
+		awk '!seen[\$2]++ { print \$1 }' >\$1
+}
+L=/sys/module/ksplice/parameters/fail_log
+
+for id in nv ex; do
+	case \$id in nv) u=$nv ;; ex) u=$ex ;; esac
+	gone \$id
+	# the places of the fallible steps of an apply and of an undo
+	echo 1 >\$L; echo 0 >\$F; dmesg -c >/dev/null
+	ksplice-apply \$u >/tmp/out 2>&1 || { cat /tmp/out; fail "apply with fail_log failed"; }
+	sites /tmp/apply.sites
+	[ -s /tmp/apply.sites ] || fail "no fallible step of the apply was logged"
+	echo 0 >\$F; dmesg -c >/dev/null
+	ksplice-undo \$id >/tmp/out 2>&1 || { cat /tmp/out; fail "undo with fail_log failed"; }
+	sites /tmp/undo.sites
+	echo 0 >\$L
+	gone \$id
+
+	step "\$id: a failure at each place of the apply (\$(wc -l </tmp/apply.sites) places)"
+	for n in \$(cat /tmp/apply.sites); do
+		echo \$n >\$F
+		dmesg -c >/dev/null
+		if ksplice-apply \$u >/tmp/out 2>&1; then
+			echo 0 >\$F
+			echo "apply with failure \$n: applied (the place has a way around)"
+			in_effect \$id yes
+			ksplice-undo \$id >/tmp/out 2>&1 || { cat /tmp/out; fail "undo after apply \$n failed"; }
+		else
+			echo 0 >\$F
+			injected \$n
+			echo "apply with failure \$n: refused, \$(grep -m1 -v '^Applying' /tmp/out)"
+		fi
+		gone \$id
+	done
+
+	step "\$id: a failure at each place of the undo (\$(wc -l </tmp/undo.sites) places)"
+	for n in \$(cat /tmp/undo.sites); do
+		echo 0 >\$F
+		ksplice-apply \$u >/tmp/out 2>&1 || { cat /tmp/out; fail "apply before undo \$n failed"; }
+		echo \$n >\$F
+		dmesg -c >/dev/null
+		if ksplice-undo \$id >/tmp/out 2>&1; then
+			echo 0 >\$F
+			echo "undo with failure \$n: undone (the place has a way around)"
+		else
+			echo 0 >\$F
+			injected \$n
+			[ "\$(cat /sys/kernel/ksplice/\$id/stage)" = applied ] ||
+				fail "undo \$n failed and left the update not applied"
+			in_effect \$id yes
+			echo "undo with failure \$n: refused, still applied"
+			ksplice-undo \$id >/tmp/out 2>&1 || { cat /tmp/out; fail "undo after failed undo \$n failed"; }
+		fi
+		gone \$id
+	done
+done
+echo "all good"
+GUEST
+run_guest "$guest" --add "$mods" --timeout 900
