@@ -54,6 +54,11 @@
  *                                   applied, e.g. the Debian version whose
  *                                   fix it carries: ksplice-create
  *                                   --effective-version; ksplice-uname -v)
+ *     sha256 <file> <hex>          (last: one line for each other file of
+ *                                   the directory, helper, new, patch and
+ *                                   description: ksplice-apply checks each
+ *                                   before it loads anything, so that a
+ *                                   damaged file is refused by name)
  *
  *   <id> is 1 to KSPLICE_ID_MAX (32) characters of KSPLICE_ID_CHARS
  *   ([a-z0-9_]); the default is 8 random characters of [a-z0-9].  Module

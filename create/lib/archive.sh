@@ -68,6 +68,19 @@ write_contents()
 	} >"$file"
 }
 
+# write_checksums DIR ID: the contents' last lines, the sha256 of each
+# other file of the update directory DIR.
+write_checksums()
+{
+	local dir=$1 id=$2 f sum
+
+	for f in "ksplice_${id}_helper.ko" "ksplice_${id}_new.ko" patch description; do
+		sum=$(sha256sum "$dir/$f" | cut -d' ' -f1) && [ -n "$sum" ] ||
+			die "$EXIT_ERROR" "cannot checksum $dir/$f"
+		printf 'sha256 %s %s\n' "$f" "$sum" >>"$dir/contents"
+	done
+}
+
 # write_archive STAGE ID DEST: pack STAGE/ksplice-ID/ into DEST, which must
 # not exist; written under a temporary name first.
 write_archive()

@@ -96,6 +96,21 @@ mismatch_tree()
 	echo "$tree"
 }
 
+# kernel_modules DIR NAME...: copy the test kernel's modules NAME.ko into
+# DIR (made if need be), for a guest to load; prints DIR.
+kernel_modules()
+{
+	local dir=$1 name ko
+	shift
+	mkdir -p "$dir" || return 1
+	for name; do
+		ko=$(find "$KSPLICE_KERNEL_DIR/lib/modules" -name "$name.ko" | head -n 1)
+		[ -n "$ko" ] || { echo "FAIL: no $name.ko in $KSPLICE_KERNEL_DIR" >&2; return 1; }
+		cp "$ko" "$dir/" || return 1
+	done
+	echo "$dir"
+}
+
 # run_guest SCRIPT [ksplice-testbed run options...]
 # Runs a guest script with the test libraries and the cached updates
 # visible in the guest at the same paths.

@@ -117,6 +117,19 @@ make_update()
 	: >"$dir/ksplice_${id}_new.ko"
 	printf -- '--- a/fs/proc/version.c\n+++ b/fs/proc/version.c\n' >"$dir/patch"
 	echo "test update" >"$dir/description"
+	seal_update "$dir" "$id"
+}
+
+# seal_update DIR ID: the contents' checksum lines for the files of DIR
+# as they are now (again after a change).
+seal_update()
+{
+	local dir=$1 id=$2 f
+
+	sed -i '/^sha256 /d' "$dir/contents"
+	for f in "ksplice_${id}_helper.ko" "ksplice_${id}_new.ko" patch description; do
+		printf 'sha256 %s %s\n' "$f" "$(sha256sum "$dir/$f" | cut -d' ' -f1)" >>"$dir/contents"
+	done
 }
 
 # tool NAME ARGS...: run apply/NAME under busybox sh; output in $T/out and

@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # An update for another kernel release, or another build of this release,
-# is refused before any module is loaded; an update already loaded too.
+# is refused before any module is loaded; so is one with a damaged file
+# (one that does not match its checksum in contents: each file by name)
+# or a checksum missing, and an update already loaded.
 . "$(dirname "$0")/apply-fake-kernel.sh"
 
 make_update "$T/u/ksplice-rel" rel 5.10.0-99-other
@@ -24,6 +26,24 @@ tool ksplice-apply "$T/bid"
 	grep -q "build 0102030405060708090a0b0c0d0e0f1011121314 of" "$T/err" ||
 	fail "build id mismatch not reported"
 [ ! -s "$FAKE_LOG" ] || fail "a module command ran"
+
+# A damaged file: each of the four, one byte changed; a checksum missing.
+for f in ksplice_dmg_helper.ko ksplice_dmg_new.ko patch description; do
+	rm -rf "$T/dmg"
+	make_update "$T/dmg" dmg
+	printf 'x' >>"$T/dmg/$f"
+	tool ksplice-apply "$T/dmg"
+	[ "$STATUS" = 1 ] && grep -q "is damaged: $f does not match its checksum in contents" "$T/err" ||
+		fail "a damaged $f is not refused by name"
+	[ ! -s "$FAKE_LOG" ] || fail "a module command ran for a damaged $f"
+done
+rm -rf "$T/dmg"
+make_update "$T/dmg" dmg
+sed -i '/^sha256 patch /d' "$T/dmg/contents"
+tool ksplice-apply "$T/dmg"
+[ "$STATUS" = 1 ] && grep -q "its contents give no checksum of patch" "$T/err" ||
+	fail "a missing checksum is not refused"
+[ ! -s "$FAKE_LOG" ] || fail "a module command ran without a checksum"
 
 # Already loaded.
 mkdir -p "$KSPLICE_SYSFS/kernel/ksplice/dup"

@@ -49,6 +49,7 @@ make_archive()
 		echo "replaces $r" >>"$T/u/ksplice-$id/contents"
 	done
 	echo "fix $id" >"$T/u/ksplice-$id/description"
+	seal_update "$T/u/ksplice-$id" "$id"
 	(cd "$T/u" && tar -czf "$T/ksplice-$id.tar.gz" "ksplice-$id")
 }
 

@@ -40,6 +40,13 @@ for m in helper new; do
 	vm=$(modinfo -F vermagic "$D/ksplice_t_update_$m.ko")
 	[ "${vm%% *}" = "$rel" ] || fail "$m.ko vermagic '$vm'"
 done
+# the last lines: the checksum of each other file
+[ "$(tail -n 4 "$D/contents" | cut -d' ' -f1,2 | tr '\n' ' ')" = "sha256 ksplice_t_update_helper.ko sha256 ksplice_t_update_new.ko sha256 patch sha256 description " ] ||
+	fail "contents: the checksum lines"
+for f in ksplice_t_update_helper.ko ksplice_t_update_new.ko patch description; do
+	grep -qx "sha256 $f $(sha256sum "$D/$f" | cut -d' ' -f1)" "$D/contents" ||
+		fail "contents: the checksum of $f"
+done
 
 # The same id again: refused, archive kept.
 create --patch="$ROOT/tests/patches/version.patch" --id=t_update --config="$CFG" "$SRC"

@@ -13,11 +13,7 @@ set -euo pipefail
 
 nv=$(make_update nv "$KSPLICE_ROOT/tests/patches/new-values.patch")
 ex=$(make_update ex "$KSPLICE_ROOT/tests/patches/exports.patch")
-mods=$KSPLICE_TEST_TMP/mods
-mkdir -p "$mods"
-ko=$(find "$KSPLICE_KERNEL_DIR/lib/modules" -name binfmt_misc.ko | head -n 1)
-[ -n "$ko" ] || { echo "FAIL: no binfmt_misc.ko in $KSPLICE_KERNEL_DIR"; exit 1; }
-cp "$ko" "$mods/"
+mods=$(kernel_modules "$KSPLICE_TEST_TMP/mods" binfmt_misc)
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh

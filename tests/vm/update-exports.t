@@ -22,11 +22,8 @@ grep -Eqx "export fs/binfmt_misc.o binfmt_misc_enabled EXPORT_SYMBOL 0x[0-9a-f]{
 awk '$1 == "export" { printf "%s\t%s\tvmlinux\t%s\t\n", $5, $3, $4 }' \
 	"$T/contents" >"$T/exports.symvers"
 use=$("$KSPLICE_ROOT/tests/modules/build" useexport "$T/useexport" "$T/exports.symvers")
-mods=$T/mods
-mkdir -p "$mods"
-ko=$(find "$KSPLICE_KERNEL_DIR/lib/modules" -name binfmt_misc.ko | head -n 1)
-[ -n "$ko" ] || { echo "FAIL: no binfmt_misc.ko in $KSPLICE_KERNEL_DIR"; exit 1; }
-cp "$ko" "$use" "$mods/"
+mods=$(kernel_modules "$T/mods" binfmt_misc)
+cp "$use" "$mods/"
 guest=$T/guest.sh
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh

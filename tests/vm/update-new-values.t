@@ -15,11 +15,7 @@ update=$(make_update nv "$patch")
 second=$(make_update nv_again "$patch")
 tar -xOzf "$update" ksplice-nv/contents | grep -qx "new-value fs/proc/array.o task_state_array" ||
 	{ echo "FAIL: the contents do not list task_state_array"; exit 1; }
-mods=$KSPLICE_TEST_TMP/mods
-mkdir -p "$mods"
-ko=$(find "$KSPLICE_KERNEL_DIR/lib/modules" -name binfmt_misc.ko | head -n 1)
-[ -n "$ko" ] || { echo "FAIL: no binfmt_misc.ko in $KSPLICE_KERNEL_DIR"; exit 1; }
-cp "$ko" "$mods/"
+mods=$(kernel_modules "$KSPLICE_TEST_TMP/mods" binfmt_misc)
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh
