@@ -46,6 +46,19 @@ static const char *ksplice_symbol_name(const struct kernel_symbol *sym)
 #endif
 }
 
+/* The exports of both tables, EXPORT_SYMBOL's first, as one list. */
+static unsigned int ksplice_nr_exports(const struct ksplice_exports *ex)
+{
+	return ex->nr_syms + ex->nr_gpl_syms;
+}
+
+static const char *ksplice_export_name(const struct ksplice_exports *ex,
+				       unsigned int i)
+{
+	return ksplice_symbol_name(i < ex->nr_syms ? &ex->syms[i] :
+				   &ex->gpl_syms[i - ex->nr_syms]);
+}
+
 /* One table: inside the module, names there and in strictly rising order. */
 static const char *ksplice_table_problem(const struct module *mod,
 					 const struct kernel_symbol *syms,
@@ -154,12 +167,8 @@ static const char *ksplice_exported_by(const struct ksplice_update *update,
 		if (other == update || !other->exports_published)
 			continue;
 		ex = other->new->exports;
-		for (i = 0; i < ex->nr_syms; i++)
-			if (!strcmp(ksplice_symbol_name(&ex->syms[i]), name))
-				return other->id;
-		for (i = 0; i < ex->nr_gpl_syms; i++)
-			if (!strcmp(ksplice_symbol_name(&ex->gpl_syms[i]),
-				    name))
+		for (i = 0; i < ksplice_nr_exports(ex); i++)
+			if (!strcmp(ksplice_export_name(ex, i), name))
 				return other->id;
 	}
 	return NULL;
@@ -254,7 +263,7 @@ void ksplice_exports_publish(struct ksplice_update *update)
 	ksplice_module_unlock();
 	update->exports_published = true;
 	pr_info("%s: %u functions exported\n", update->id,
-		ex->nr_syms + ex->nr_gpl_syms);
+		ksplice_nr_exports(ex));
 	return;
 wait:
 	ksplice_exports_unuse(update);
@@ -290,10 +299,8 @@ int ksplice_exports_withdraw(struct ksplice_update *update,
 			ksplice_set_cause(blame, KSPLICE_MODULE_BUSY,
 					  "%s uses the functions update %s exports (%s%s): unload it first",
 					  user, update->id,
-					  ksplice_symbol_name(ex->nr_syms ?
-						&ex->syms[0] : &ex->gpl_syms[0]),
-					  ex->nr_syms + ex->nr_gpl_syms > 1 ?
-					  "..." : "");
+					  ksplice_export_name(ex, 0),
+					  ksplice_nr_exports(ex) > 1 ? "..." : "");
 			return -EBUSY;
 		}
 		/*
@@ -322,9 +329,8 @@ int ksplice_exports_withdraw(struct ksplice_update *update,
 int ksplice_exports_prepare(struct ksplice_update *update)
 {
 	const struct ksplice_exports *ex = update->new->exports;
-	const struct kernel_symbol *sym;
+	const char *owner, *name;
 	struct module *mod;
-	const char *owner;
 	unsigned int i, n;
 	int ret, t;
 
@@ -333,15 +339,14 @@ int ksplice_exports_prepare(struct ksplice_update *update)
 		if (ret)
 			goto republish;
 	}
-	n = ex ? ex->nr_syms + ex->nr_gpl_syms : 0;
+	n = ex ? ksplice_nr_exports(ex) : 0;
 	for (i = 0; i < n; i++) {
-		sym = i < ex->nr_syms ? &ex->syms[i] :
-			&ex->gpl_syms[i - ex->nr_syms];
-		owner = ksplice_exported_by(update, ksplice_symbol_name(sym));
+		name = ksplice_export_name(ex, i);
+		owner = ksplice_exported_by(update, name);
 		if (owner) {
 			ksplice_set_cause(update, KSPLICE_CONFLICT,
 					  "%s, which this update exports, is already exported by %s",
-					  ksplice_symbol_name(sym), owner);
+					  name, owner);
 			ret = -EEXIST;
 			i = update->nr_replaced;
 			goto republish;
@@ -422,12 +427,8 @@ ssize_t ksplice_exports_show(const struct ksplice_update *update, char *buf)
 		return 0;
 	ex = update->new->exports;
 	state = update->exports_published ? "published" : "hidden";
-	for (i = 0; i < ex->nr_syms; i++)
+	for (i = 0; i < ksplice_nr_exports(ex); i++)
 		len += sysfs_emit_at(buf, len, "%s %s\n",
-				     ksplice_symbol_name(&ex->syms[i]), state);
-	for (i = 0; i < ex->nr_gpl_syms; i++)
-		len += sysfs_emit_at(buf, len, "%s %s\n",
-				     ksplice_symbol_name(&ex->gpl_syms[i]),
-				     state);
+				     ksplice_export_name(ex, i), state);
 	return len;
 }
