@@ -71,7 +71,7 @@ clean:
 # if there is one), cron file and boot unit go to SYSCONFDIR and
 # lib/systemd/system.
 LIBDIR := $(DESTDIR)$(PREFIX)/lib/ksplice
-CORE_SOURCES := ksplice-core/Kbuild ksplice-core/Makefile ksplice-core/*.h \
+CORE_SOURCES := ksplice-core/Kbuild ksplice-core/Makefile ksplice-core/*.h ksplice-core/*.S \
 	$(filter-out %.mod.c,$(wildcard ksplice-core/*.c))
 
 install: all

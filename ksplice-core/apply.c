@@ -37,6 +37,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/stop_machine.h>
+#include <asm/sync_core.h>
 
 #include "core.h"
 
@@ -59,6 +60,8 @@ static int ksplice_switch_cb(void *data)
 
 	if (ksplice_stack_scan(update)) {
 		ret = -EBUSY;
+	} else if (!ksplice_redirect_intact(update)) {
+		ret = -ECANCELED;	/* a jump was written over: cause set */
 	} else if (ksplice_run_hooks(update, on ? KSPLICE_HOOK_CHECK_APPLY :
 					  KSPLICE_HOOK_CHECK_REVERSE)) {
 		ret = -ECANCELED;	/* a check hook vetoed: no retry */
@@ -72,6 +75,45 @@ static int ksplice_switch_cb(void *data)
 	}
 	ksplice_note_pause(update, start);
 	return ret;
+}
+
+/* One switch, with every online CPU stopped. */
+struct ksplice_stop {
+	struct ksplice_update *update;
+	atomic_t entered;
+	int done;
+};
+
+/*
+ * Every stopped CPU runs this: the first to come does the switch, the
+ * others wait for it.  Then each serialises its instruction stream
+ * before it goes back to running code, as code written by another CPU
+ * (a jump over an old function) requires.
+ */
+static int ksplice_stop_cb(void *data)
+{
+	struct ksplice_stop *stop = data;
+	int ret = 0;
+
+	if (atomic_inc_return(&stop->entered) == 1) {
+		ret = ksplice_switch_cb(stop->update);
+		/* the switch's writes before done; read after it below */
+		smp_store_release(&stop->done, 1);
+	} else {
+		/* pairs with the release above */
+		while (!smp_load_acquire(&stop->done))
+			cpu_relax();
+	}
+	sync_core();
+	return ret;
+}
+
+static int ksplice_stop_machine(struct ksplice_update *update)
+{
+	struct ksplice_stop stop = { .update = update };
+
+	atomic_set(&stop.entered, 0);
+	return stop_machine(ksplice_stop_cb, &stop, cpu_online_mask);
 }
 
 /* Turn the redirections on or off once the ranges are not in use. */
@@ -90,7 +132,7 @@ static int ksplice_switch(struct ksplice_update *update,
 	for (try = 1; ; try++) {
 		/* a task found before stopping: no need to stop */
 		ret = ksplice_stack_precheck(update) ? -EBUSY :
-			stop_machine(ksplice_switch_cb, update, NULL);
+			ksplice_stop_machine(update);
 		ksplice_stack_precheck_done();
 		if (ret != -EBUSY || try >= ksplice_max_tries)
 			break;

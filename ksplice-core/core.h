@@ -59,19 +59,27 @@ enum ksplice_stage {
 /*
  * The redirection of one old entry (redirect.c), core-owned and allocated
  * on its own: a cumulative update takes it over from the update it
- * replaces.  target is read by the handlers: 0 lets calls run the old
- * code.
+ * replaces.  target is where calls go: 0 lets them run the old code; it
+ * changes only through ksplice_redirect_set().
  */
 struct ksplice_redirect {
-	struct ftrace_ops ops;
-	struct kprobe kp;
-	/* after the ftrace site: catches calls that ftrace let through */
+	enum ksplice_redirect_kind kind;
+	struct ftrace_ops ops;		/* FTRACE */
+	struct kprobe kp;		/* KPROBE */
+	/* DIRECT, FTRACE: after the site, catches calls ftrace let through */
 	struct kprobe guard;
+	int tramp;			/* DIRECT: its trampoline (direct.c) */
+	struct ksplice_jump *jump;	/* JUMP (jump.c) */
 	unsigned long old_addr;
 	unsigned long target;		/* READ_ONCE/WRITE_ONCE */
-	bool use_ftrace;
 	bool guarded;
 	atomic_long_t caught;		/* calls the guard redirected */
+};
+
+/* A second, writable mapping of read-only memory (alias.c). */
+struct ksplice_alias {
+	void *map;
+	u8 *p;				/* the object through map */
 };
 
 /*
@@ -95,8 +103,9 @@ struct ksplice_func {
 	int target;			/* in update->mods, or -1: vmlinux */
 	unsigned int symbol;		/* its section's, in the helper */
 	unsigned long old_addr;		/* 0 while its module is waiting */
+	unsigned long old_size;		/* the matched function's */
 	unsigned long new_addr;
-	bool use_ftrace;
+	bool use_ftrace;		/* it has an ftrace site at its entry */
 	struct ksplice_redirect *redir;	/* NULL: not installed */
 	/* a cumulative update's: the replaced function it takes over */
 	struct ksplice_func *take;
@@ -349,13 +358,40 @@ void ksplice_poke_text(void *addr, const void *src, size_t len);
 int ksplice_redirect_init(void);
 int ksplice_redirect_func(struct ksplice_func *func);
 void ksplice_unredirect_func(struct ksplice_func *func);
+const char *ksplice_redirect_kind(const struct ksplice_func *func);
+struct kprobe *ksplice_kprobe_at(unsigned long addr);
 bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);
+void ksplice_redirect_set(struct ksplice_redirect *r, unsigned long target,
+			  bool stopped);
+bool ksplice_redirect_intact(struct ksplice_update *update);
 void ksplice_redirect_switch(struct ksplice_update *update, bool on);
 void ksplice_redirect_take(struct ksplice_update *update);
 void ksplice_redirect_unpatch(unsigned long addr, u8 *buf, unsigned long size);
 unsigned long ksplice_redirect_missed(const struct ksplice_func *func);
+
+/* direct.c */
+int ksplice_direct_install(struct ksplice_redirect *r);
+void ksplice_direct_remove(struct ksplice_redirect *r);
+void ksplice_direct_set(struct ksplice_redirect *r, unsigned long target);
+bool ksplice_direct_in_pool(unsigned long addr);
+
+/* jump.c */
+void ksplice_jump_init(void);
+int ksplice_jump_install(struct ksplice_redirect *r, unsigned long size,
+			 bool in_module);
+void ksplice_jump_remove(struct ksplice_redirect *r);
+bool ksplice_jump_intact(const struct ksplice_redirect *r);
+void ksplice_jump_set(struct ksplice_redirect *r, unsigned long target,
+		      bool stopped);
+void ksplice_jump_unpatch(const struct ksplice_redirect *r, unsigned long addr,
+			  u8 *buf, unsigned long size);
+
+/* alias.c */
+int ksplice_alias_map(struct ksplice_alias *alias, unsigned long addr,
+		      unsigned long size, bool in_module);
+void ksplice_alias_unmap(struct ksplice_alias *alias);
 
 /* replace.c */
 int ksplice_replace_prepare(struct ksplice_update *update,

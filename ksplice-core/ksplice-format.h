@@ -92,8 +92,8 @@
  *      then calls ksplice_register_new().
  *
  *   3. Writing "applied" to /sys/kernel/ksplice/<id>/stage applies the
- *      update: the redirections are installed (ftrace, or a kprobe where
- *      a function has no ftrace site), and then inside stop_machine every
+ *      update: the redirections are installed (an ftrace direct call,
+ *      or a jump where a function has no ftrace site), and then inside stop_machine every
  *      task's stack is checked for addresses inside the replaced
  *      functions; if none is found, all redirections turn on at once.
  *      Otherwise the core waits and tries again, then aborts code_busy.
@@ -152,13 +152,18 @@
  *   exports       one line a function the update exports (EXPORTS
  *                 below): "<symbol> published|hidden"
  *   redirects     one line a replaced function:
- *                 "<function> <ftrace|kprobe> caught=<n> missed=<n>"
- *                 and " unguarded" for an ftrace redirection without a
- *                 guard.  caught: calls that ftrace let through (its
- *                 recursion protection) and the guard after the ftrace
- *                 site sent to the new code; missed: calls that ran the
- *                 old code because a kprobe handler was running on that
- *                 CPU (the kprobes core skips nested probes).
+ *                 "<function> <kind> caught=<n> missed=<n>", and
+ *                 " unguarded" for a redirection through ftrace without
+ *                 a guard.  kind (KSPLICE_REDIRECT_NAMES): direct (an
+ *                 ftrace direct call into a trampoline of the core),
+ *                 ftrace (an ftrace handler, where no direct call can
+ *                 be made), jump (written over the entry of a function
+ *                 without an ftrace site), kprobe (where no jump can go).
+ *                 caught: calls that ftrace let through (its recursion
+ *                 protection) and the guard after the ftrace site sent
+ *                 to the new code; missed: calls that ran the old code
+ *                 because a kprobe handler was running on that CPU (the
+ *                 kprobes core skips nested probes).
  *
  * THE REPOSITORY: updates delivered (ksplice-publish, ksplice-upgrade)
  *
@@ -276,6 +281,16 @@ enum ksplice_cause {
 	"not_loaded",							\
 	"conflict",							\
 }
+
+/* How a function is redirected; their names in sysfs "redirects". */
+enum ksplice_redirect_kind {
+	KSPLICE_REDIRECT_DIRECT,
+	KSPLICE_REDIRECT_FTRACE,
+	KSPLICE_REDIRECT_JUMP,
+	KSPLICE_REDIRECT_KPROBE,
+};
+
+#define KSPLICE_REDIRECT_NAMES { "direct", "ftrace", "jump", "kprobe" }
 
 /*
  * EXIT CODES of ksplice-create, documented in its --help.  ksplice-objdiff

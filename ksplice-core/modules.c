@@ -157,7 +157,7 @@ static int ksplice_redirect_module(struct ksplice_update *update, int t)
 					  func->name, ret);
 			return ret;
 		}
-		WRITE_ONCE(func->redir->target, func->new_addr);
+		ksplice_redirect_set(func->redir, func->new_addr, false);
 	}
 	return 0;
 }
@@ -173,7 +173,7 @@ static void ksplice_unpatch_module(struct ksplice_update *update, int t)
 		if (func->target != t)
 			continue;
 		if (func->redir)
-			WRITE_ONCE(func->redir->target, 0);
+			ksplice_redirect_set(func->redir, 0, false);
 		ksplice_unredirect_func(func);
 		func->old_addr = 0;
 	}

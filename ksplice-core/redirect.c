@@ -2,46 +2,92 @@
 /*
  * Send calls of an old function to its replacement.
  *
- * A function with an ftrace site at its entry gets an ftrace_ops with
- * IPMODIFY; any other function gets a kprobe on its first instruction.
- * Both are installed inactive: their handlers change the instruction
- * pointer only once the redirection has a target, which all functions of
- * the update get at one instant inside stop_machine().  A redirection is
- * allocated on its own (struct ksplice_redirect), so that a cumulative
- * update can take over one that an update it replaces installed.
+ * Each redirection is of one kind (enum ksplice_redirect_kind, shown in
+ * sysfs "redirects"), chosen when it is installed:
  *
- * The ftrace redirections are PERMANENT: while one is registered, the
- * kernel refuses to switch ftrace off.  Kprobes have no such guard: an
- * update is not applied while they are switched off, but switching them
- * off afterwards silences its kprobe redirections.
+ *   function with an ftrace site:
+ *     direct   ftrace calls one of our trampolines from the site (direct.c)
+ *     ftrace   else (the trampolines used up, or another direct call on
+ *              the site): an ftrace_ops with IPMODIFY whose handler moves
+ *              the instruction pointer
+ *   function without one:
+ *     jump     a jump over its entry, written at the switch (jump.c)
+ *     kprobe   else (a short function, a site the kernel rewrites there):
+ *              a kprobe on its first instruction
  *
- * Missed calls.  ftrace calls our handler directly while it is the only
- * user of a function; when other ftrace users share it (the function
- * tracer, kprobes on ftrace), the kernel's list function calls them all
- * and skips them all when it finds itself recursing (a traced function
- * called from inside an ftrace callback, two levels deep): the old code
- * would run.  So a function redirected through ftrace also gets a guard:
- * a kprobe on the instruction after its ftrace site, reached only by a
- * call that ftrace let through.  Once the update is active, the guard
- * sends the call to the new code too and counts it ("caught").  A
- * kprobe (a redirection, or a guard) hit while another kprobe's handler
+ * All are installed inactive: they send calls to the new code only once
+ * the redirection has a target, which all functions of the update get at
+ * one instant inside stop_machine() (ksplice_redirect_set()).  A
+ * redirection is allocated on its own (struct ksplice_redirect), so that
+ * a cumulative update can take over one that an update it replaces
+ * installed.  The parameters "direct" and "jump" (default Y) can turn the
+ * first way of each off, for comparison and tests.
+ *
+ * The ftrace redirections are PERMANENT (ftrace's own direct_ops is
+ * too): while one is registered, the kernel refuses to switch ftrace
+ * off.  Kprobes have no such guard: an update is not applied while they
+ * are switched off, but switching them off afterwards silences its
+ * kprobe redirections.
+ *
+ * Missed calls.  ftrace calls our trampoline or handler directly while it
+ * is the only user of a function; when other ftrace users share it (the
+ * function tracer, kprobes on ftrace), the kernel's list function calls
+ * them all and skips them all when it finds itself recursing (a traced
+ * function called from inside an ftrace callback, two levels deep): the
+ * old code would run.  So a function redirected through ftrace also gets
+ * a guard: a kprobe on the instruction after its ftrace site, reached
+ * only by a call that ftrace let through.  Once the update is active,
+ * the guard sends the call to the new code too and counts it ("caught").
+ * A kprobe (a redirection, or a guard) hit while another kprobe's handler
  * runs on that CPU is skipped by the kprobes core, which counts it in
  * nmissed: such calls run the old code ("missed").  A guard cannot be
  * placed on some instructions (a jump-label site, say), nor while
- * kprobes are switched off; such a function is "unguarded".
+ * kprobes are switched off; such a function is "unguarded".  A jump
+ * misses nothing.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
+#include <linux/moduleparam.h>
 #include <linux/ptrace.h>
 #include <linux/slab.h>
+#include <asm/text-patching.h>
 
 #include "core.h"
 
 /* The kernel's switches: sysctl kernel.ftrace_enabled, kprobes' enabled. */
 static int *ksplice_ftrace_enabled;
 static bool *ksplice_kprobes_disarmed;
+
+static bool ksplice_use_direct = true;
+module_param_named(direct, ksplice_use_direct, bool, 0644);
+MODULE_PARM_DESC(direct, "redirect functions with an ftrace site by direct call (default Y; N: an ftrace handler)");
+
+static bool ksplice_use_jump = true;
+module_param_named(jump, ksplice_use_jump, bool, 0644);
+MODULE_PARM_DESC(jump, "redirect functions without an ftrace site by a jump over their entry (default Y; N: a kprobe)");
+
+static const char * const ksplice_kind_names[] = KSPLICE_REDIRECT_NAMES;
+
+typedef struct kprobe *(*get_kprobe_t)(void *addr);
+static get_kprobe_t ksplice_get_kprobe;
+
+/**
+ * ksplice_kprobe_at() - is there a kprobe at @addr?
+ * @addr:	an instruction's address
+ *
+ * With preemption disabled (kprobes' list is RCU).
+ *
+ * Return: the kprobe (ours or another's), NULL, or ERR_PTR(-ENOENT) when
+ * the kernel's lookup was not found.
+ */
+struct kprobe *ksplice_kprobe_at(unsigned long addr)
+{
+	if (!ksplice_get_kprobe)
+		return ERR_PTR(-ENOENT);
+	return ksplice_get_kprobe((void *)addr);
+}
 
 /**
  * ksplice_redirect_init() - find the switches that turn redirections off
@@ -58,6 +104,8 @@ int ksplice_redirect_init(void)
 		pr_err("ftrace is switched off (sysctl kernel.ftrace_enabled=0): not loading\n");
 		return -EBUSY;
 	}
+	ksplice_get_kprobe = (get_kprobe_t)ksplice_lookup_name("get_kprobe");
+	ksplice_jump_init();
 	return 0;
 }
 
@@ -67,27 +115,17 @@ bool ksplice_kprobes_off(void)
 	return ksplice_kprobes_disarmed && READ_ONCE(*ksplice_kprobes_disarmed);
 }
 
-/* Can every redirection of the update take effect?  Sets the cause. */
+/* Can the update's ftrace redirections take effect?  Sets the cause. */
 static bool ksplice_redirect_possible(struct ksplice_update *update)
 {
-	bool ftrace = false, kprobe = false;
 	unsigned int i;
 
 	for (i = 0; i < update->nr_funcs; i++) {
-		if (update->funcs[i].use_ftrace)
-			ftrace = true;
-		else
-			kprobe = true;
-	}
-	if (ftrace && ksplice_ftrace_enabled &&
-	    !READ_ONCE(*ksplice_ftrace_enabled)) {
+		if (!update->funcs[i].use_ftrace || !ksplice_ftrace_enabled ||
+		    READ_ONCE(*ksplice_ftrace_enabled))
+			continue;
 		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
 				  "ftrace is switched off (sysctl kernel.ftrace_enabled=0)");
-		return false;
-	}
-	if (kprobe && ksplice_kprobes_off()) {
-		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
-				  "kprobes are switched off (debugfs kprobes/enabled is 0)");
 		return false;
 	}
 	return true;
@@ -183,17 +221,13 @@ static int ksplice_install_ftrace(struct ksplice_redirect *r)
 		ftrace_free_filter(&r->ops);
 		return ret;
 	}
-	ksplice_install_guard(r);
 	return 0;
 }
 
 static void ksplice_remove_ftrace(struct ksplice_redirect *r)
 {
-	int ret;
+	int ret = unregister_ftrace_function(&r->ops);
 
-	if (r->guarded)
-		unregister_kprobe(&r->guard);
-	ret = unregister_ftrace_function(&r->ops);
 	if (ret)
 		pr_warn("%pS: unregistering ftrace ops: %d\n",
 			(void *)r->old_addr, ret);
@@ -202,10 +236,68 @@ static void ksplice_remove_ftrace(struct ksplice_redirect *r)
 
 static int ksplice_install_kprobe(struct ksplice_redirect *r)
 {
+	if (ksplice_kprobes_off())
+		return -EPERM;	/* it would not be armed */
 	r->kp.addr = (kprobe_opcode_t *)r->old_addr;
 	r->kp.pre_handler = ksplice_kprobe_pre;
 	r->kp.post_handler = ksplice_kprobe_post;
 	return KSPLICE_FALLIBLE_CALL(register_kprobe(&r->kp));
+}
+
+/* A function with an ftrace site: a direct call, else an ftrace handler. */
+static int ksplice_install_at_site(struct ksplice_redirect *r)
+{
+	int ret = -EBUSY;
+
+	r->kind = KSPLICE_REDIRECT_DIRECT;
+	if (ksplice_use_direct)
+		ret = ksplice_direct_install(r);
+	if (ret == -EBUSY || ret == -ENOSPC) {
+		r->kind = KSPLICE_REDIRECT_FTRACE;
+		ret = ksplice_install_ftrace(r);
+	}
+	if (!ret)
+		ksplice_install_guard(r);
+	return ret;
+}
+
+/*
+ * Someone else's kprobe within the first bytes of a function?  A jump
+ * cannot go over it, and a kprobe of ours beside it would keep it from
+ * firing (the kprobes core stops at the first handler that moves the
+ * instruction pointer, and puts the newest first).
+ */
+static bool ksplice_entry_probed(unsigned long addr)
+{
+	bool probed = false;
+	unsigned int i;
+
+	preempt_disable();
+	for (i = 0; i < JMP32_INSN_SIZE && !probed; i++)
+		probed = !IS_ERR_OR_NULL(ksplice_kprobe_at(addr + i));
+	preempt_enable();
+	return probed;
+}
+
+/*
+ * A function without: a jump over its entry, else a kprobe; -EEXIST when
+ * another kprobe is there.
+ */
+static int ksplice_install_at_entry(struct ksplice_redirect *r,
+				    const struct ksplice_func *func)
+{
+	int ret = -EBUSY;
+
+	if (ksplice_entry_probed(r->old_addr))
+		return -EEXIST;
+	r->kind = KSPLICE_REDIRECT_JUMP;
+	if (ksplice_use_jump)
+		ret = ksplice_jump_install(r, func->old_size, func->target >= 0);
+	if (ret == -EBUSY) {
+		r->kind = KSPLICE_REDIRECT_KPROBE;
+		ret = ksplice_install_kprobe(r);
+	}
+	return ret;
 }
 
 /**
@@ -214,7 +306,9 @@ static int ksplice_install_kprobe(struct ksplice_redirect *r)
  *
  * The redirection is inactive until its target is set.
  *
- * Return: 0, or the error of registering the ftrace ops or kprobe.
+ * Return: 0, or the error of installing it (-EPERM: kprobes are off;
+ * -EEXIST: another kprobe is on the entry of a function without an
+ * ftrace site).
  */
 int ksplice_redirect_func(struct ksplice_func *func)
 {
@@ -224,9 +318,8 @@ int ksplice_redirect_func(struct ksplice_func *func)
 	if (!r)
 		return -ENOMEM;
 	r->old_addr = func->old_addr;
-	r->use_ftrace = func->use_ftrace;
-	ret = r->use_ftrace ? ksplice_install_ftrace(r) :
-			      ksplice_install_kprobe(r);
+	ret = func->use_ftrace ? ksplice_install_at_site(r) :
+				 ksplice_install_at_entry(r, func);
 	if (ret) {
 		kfree(r);
 		return ret;
@@ -245,12 +338,38 @@ void ksplice_unredirect_func(struct ksplice_func *func)
 
 	if (!r)
 		return;
-	if (r->use_ftrace)
+	if (r->guarded)
+		unregister_kprobe(&r->guard);
+	switch (r->kind) {
+	case KSPLICE_REDIRECT_DIRECT:
+		ksplice_direct_remove(r);
+		break;
+	case KSPLICE_REDIRECT_FTRACE:
 		ksplice_remove_ftrace(r);
-	else
+		break;
+	case KSPLICE_REDIRECT_JUMP:
+		ksplice_jump_remove(r);
+		break;
+	case KSPLICE_REDIRECT_KPROBE:
 		unregister_kprobe(&r->kp);
+		break;
+	}
 	func->redir = NULL;
 	kfree(r);
+}
+
+/**
+ * ksplice_redirect_kind() - how a function is redirected, for people
+ * @func:	a function of an update
+ *
+ * Return: the kind's name, or the kind it would get (no redirection yet).
+ */
+const char *ksplice_redirect_kind(const struct ksplice_func *func)
+{
+	if (func->redir)
+		return ksplice_kind_names[func->redir->kind];
+	return ksplice_kind_names[func->use_ftrace ? KSPLICE_REDIRECT_DIRECT :
+				  KSPLICE_REDIRECT_JUMP];
 }
 
 /*
@@ -271,17 +390,24 @@ int ksplice_redirect_install(struct ksplice_update *update)
 		if (func->take || !func->old_addr)
 			continue;	/* taken over, or its module waits */
 		ret = ksplice_redirect_func(func);
-		if (ret) {
-			ksplice_redirect_remove(update);
+		if (!ret)
+			continue;
+		ksplice_redirect_remove(update);
+		if (ret == -EPERM)
+			ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+					  "%s: kprobes are switched off (debugfs kprobes/enabled is 0)",
+					  func->name);
+		else if (ret == -EEXIST)
+			ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+					  "%s: another kprobe is on its entry, which has no ftrace site: remove it first",
+					  func->name);
+		else
 			ksplice_set_cause(update, ret == -ENOMEM ?
 					  KSPLICE_OUT_OF_MEMORY :
 					  KSPLICE_CALL_FAILED,
-					  "%s: registering the %s redirection failed: %d",
-					  func->name,
-					  func->use_ftrace ? "ftrace" : "kprobe",
-					  ret);
-			return ret;
-		}
+					  "%s: installing the redirection failed: %d",
+					  func->name, ret);
+		return ret;
 	}
 	return 0;
 }
@@ -293,6 +419,63 @@ void ksplice_redirect_remove(struct ksplice_update *update)
 
 	for (i = update->nr_funcs; i > 0; i--)
 		ksplice_unredirect_func(&update->funcs[i - 1]);
+}
+
+/**
+ * ksplice_redirect_set() - send the calls of a function to @target
+ * @r:		an installed redirection
+ * @target:	the new code, or 0: the old code
+ * @stopped:	inside stop_machine(); else the function cannot run yet
+ *		(its module is coming, or going), and this may sleep
+ */
+void ksplice_redirect_set(struct ksplice_redirect *r, unsigned long target,
+			  bool stopped)
+{
+	if (r->kind == KSPLICE_REDIRECT_JUMP && target != READ_ONCE(r->target))
+		ksplice_jump_set(r, target, stopped);
+	else if (r->kind == KSPLICE_REDIRECT_DIRECT)
+		ksplice_direct_set(r, target);
+	WRITE_ONCE(r->target, target);
+}
+
+/* The redirection a function of a switching update uses. */
+static struct ksplice_redirect *ksplice_func_redirect(struct ksplice_func *func)
+{
+	return func->redir ? func->redir : func->take ? func->take->redir : NULL;
+}
+
+/**
+ * ksplice_redirect_intact() - may the switch write every jump it writes?
+ * @update:	an update about to be switched, inside stop_machine()
+ *
+ * A jump's bytes must be what the core left there (ksplice_jump_intact()):
+ * someone else (a kprobe placed on the jump) may have written over them.
+ *
+ * Return: true, or false with the cause set, naming the function.
+ */
+bool ksplice_redirect_intact(struct ksplice_update *update)
+{
+	struct ksplice_redirect *r;
+	unsigned int i;
+
+	for (i = 0; i < update->nr_funcs; i++) {
+		r = ksplice_func_redirect(&update->funcs[i]);
+		if (!r || r->kind != KSPLICE_REDIRECT_JUMP ||
+		    ksplice_jump_intact(r))
+			continue;
+		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+				  "%s: its entry no longer holds what ksplice wrote there (a kprobe on it?)",
+				  update->funcs[i].name);
+		return false;
+	}
+	for (i = 0; i < update->nr_replaced; i++)
+		if (!ksplice_redirect_intact(update->replaced[i])) {
+			if (update->cause == KSPLICE_OK)
+				ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+						  "%s", update->replaced[i]->detail);
+			return false;
+		}
+	return true;
 }
 
 /**
@@ -311,10 +494,9 @@ void ksplice_redirect_switch(struct ksplice_update *update, bool on)
 
 	for (i = 0; i < update->nr_funcs; i++) {
 		func = &update->funcs[i];
-		r = func->redir ? func->redir :
-		    func->take ? func->take->redir : NULL;
+		r = ksplice_func_redirect(func);
 		if (r)		/* none: its module waits */
-			WRITE_ONCE(r->target, on ? func->new_addr : 0);
+			ksplice_redirect_set(r, on ? func->new_addr : 0, true);
 	}
 }
 
@@ -350,8 +532,9 @@ unsigned long ksplice_redirect_missed(const struct ksplice_func *func)
 
 	if (!r)
 		return 0;
-	return r->use_ftrace ? (r->guarded ? r->guard.nmissed : 0) :
-			       r->kp.nmissed;
+	if (r->kind == KSPLICE_REDIRECT_KPROBE)
+		return r->kp.nmissed;
+	return r->guarded ? r->guard.nmissed : 0;
 }
 
 static void ksplice_unpatch_one(const struct kprobe *kp, unsigned long addr,
@@ -363,17 +546,46 @@ static void ksplice_unpatch_one(const struct kprobe *kp, unsigned long addr,
 		buf[at - addr] = kp->opcode;
 }
 
+/*
+ * Someone else's kprobes: an int3 over the first byte of the probed
+ * instruction, or once optimised, a jump over the first five bytes.
+ */
+static void ksplice_unpatch_kprobes(unsigned long addr, u8 *buf,
+				    unsigned long size)
+{
+	struct optimized_kprobe *op;
+	struct kprobe *p;
+	unsigned long i, k;
+
+	preempt_disable();
+	for (i = 0; i < size; i++) {
+		if (buf[i] != INT3_INSN_OPCODE && buf[i] != JMP32_INSN_OPCODE)
+			continue;
+		p = ksplice_kprobe_at(addr + i);
+		if (IS_ERR_OR_NULL(p))
+			continue;
+		buf[i] = p->opcode;
+		if (!kprobe_optimized(p))
+			continue;
+		op = container_of(p, struct optimized_kprobe, kp);
+		for (k = 0; k < DISP32_SIZE && i + 1 + k < size; k++)
+			buf[i + 1 + k] = op->optinsn.copied_insn[k];
+	}
+	preempt_enable();
+}
+
 /**
- * ksplice_redirect_unpatch() - see a copy of code without our kprobes
+ * ksplice_redirect_unpatch() - see a copy of code without kprobes and jumps
  * @addr: where the code was read from
  * @buf: its bytes
  * @size: how many
  *
  * A kprobe of ours (a redirection, or a guard after an ftrace site)
- * writes an int3 over the first byte of its instruction; put back the
- * byte it saved, so that run-pre matching sees the code as it was (a
- * cumulative update matches the functions that the updates it replaces
- * redirect).  Under ksplice_mutex.
+ * writes an int3 over the first byte of its instruction, and a jump of
+ * ours five bytes; put back what was there, so that run-pre matching
+ * sees the code as it was (a cumulative update matches the functions
+ * that the updates it replaces redirect).  Then the same for kprobes
+ * others placed (a tracer's, a debugger's).  Under ksplice_mutex.
  */
 void ksplice_redirect_unpatch(unsigned long addr, u8 *buf, unsigned long size)
 {
@@ -386,10 +598,13 @@ void ksplice_redirect_unpatch(unsigned long addr, u8 *buf, unsigned long size)
 			r = update->funcs[i].redir;
 			if (!r)
 				continue;
-			if (!r->use_ftrace)
+			if (r->kind == KSPLICE_REDIRECT_KPROBE)
 				ksplice_unpatch_one(&r->kp, addr, buf, size);
-			else if (r->guarded)
+			else if (r->kind == KSPLICE_REDIRECT_JUMP)
+				ksplice_jump_unpatch(r, addr, buf, size);
+			if (r->guarded)
 				ksplice_unpatch_one(&r->guard, addr, buf, size);
 		}
 	}
+	ksplice_unpatch_kprobes(addr, buf, size);
 }

@@ -123,6 +123,7 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 		func->symbol = sec->symbol;
 		/* 0 while its module waits */
 		func->old_addr = update->values[sec->symbol];
+		func->old_size = sec->size;
 		func->new_addr = (unsigned long)kn->patches[i].new_code;
 		func->use_ftrace = ksplice_uses_ftrace(sec);
 		/* "module:function" for a function of a module */

@@ -203,7 +203,7 @@ void ksplice_replace_switch(struct ksplice_update *update)
 		r = update->replaced[i];
 		for (k = 0; k < r->nr_funcs; k++)
 			if (r->funcs[k].redir && !r->funcs[k].taken)
-				WRITE_ONCE(r->funcs[k].redir->target, 0);
+				ksplice_redirect_set(r->funcs[k].redir, 0, true);
 	}
 }
 

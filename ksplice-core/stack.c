@@ -34,9 +34,11 @@
  * a function pointer, or the instruction pointer our ftrace handler wrote
  * into a pt_regs frame that is now stale, not a return address.  A task
  * stopped exactly at an entry would be redirected when applying (the
- * entry is the ftrace site or the kprobe); when reversing, a task can be
+ * entry is the ftrace site, the jump or the kprobe); when reversing, a task can be
  * stopped at the entry of the new code only if the kernel preempts
- * anywhere, and then the entries of the new code count.
+ * anywhere, and then the entries of the new code count.  A task inside
+ * a direct-call trampoline (direct.c) always counts: it may have read
+ * its slot already, and go on to the code being left.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -97,6 +99,9 @@ static bool ksplice_in_ranges(const struct ksplice_update *update,
 	const struct ksplice_range *r = update->scan_ranges;
 	unsigned int i;
 
+	/* between a site and where its trampoline sends it, either way */
+	if (ksplice_direct_in_pool(addr))
+		return true;
 	for (i = 0; i < update->scan_nr_ranges; i++)
 		if (addr - r[i].start < r[i].size)
 			return !ksplice_is_entry(update, addr);

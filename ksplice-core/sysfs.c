@@ -140,7 +140,7 @@ static ssize_t description_show(struct kobject *kobj,
 	return len;
 }
 
-/* "<function> <ftrace|kprobe> caught=<n> missed=<n>[ unguarded]" a line */
+/* "<function> <kind> caught=<n> missed=<n>[ unguarded]" a line */
 static ssize_t redirects_show(struct kobject *kobj,
 			      struct kobj_attribute *attr, char *buf)
 {
@@ -154,7 +154,7 @@ static ssize_t redirects_show(struct kobject *kobj,
 		func = &update->funcs[i];
 		len += sysfs_emit_at(buf, len, "%s %s caught=%ld missed=%lu%s\n",
 				     func->name,
-				     func->use_ftrace ? "ftrace" : "kprobe",
+				     ksplice_redirect_kind(func),
 				     func->redir ?
 				     atomic_long_read(&func->redir->caught) : 0,
 				     ksplice_redirect_missed(func),

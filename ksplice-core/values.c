@@ -10,7 +10,7 @@
  * Inside stop_machine nothing may sleep, and the object is mapped
  * read-only: before the switch, ksplice_values_prepare() checks the
  * running bytes, saves them and maps the object's pages a second time,
- * writable (vmap); ksplice_values_switch() copies through that mapping
+ * writable (alias.c); ksplice_values_switch() copies through that mapping
  * while every CPU is stopped; ksplice_values_finish() unmaps.  A module
  * that loads while the update is applied has nothing running yet: its
  * object is checked and written with text_poke(), before its init.
@@ -36,8 +36,7 @@ struct ksplice_value_state {
 	unsigned long addr;
 	u8 *saved;		/* the old bytes while written */
 	bool written;
-	void *map;		/* vmap of its pages, around a switch */
-	u8 *alias;		/* the object through map */
+	struct ksplice_alias alias;	/* writable, around a switch */
 };
 
 static unsigned long ksplice_rodata_start, ksplice_rodata_end;
@@ -237,34 +236,6 @@ static struct module *ksplice_value_module(struct ksplice_update *update,
 	return update->mods[t].mod;
 }
 
-/* Map the pages of [addr, addr+size) writable; the object's alias. */
-static int ksplice_value_map(struct ksplice_value_state *vs, unsigned long size,
-			     bool in_module)
-{
-	unsigned long start = vs->addr & PAGE_MASK;
-	unsigned int n = DIV_ROUND_UP(vs->addr + size - start, PAGE_SIZE), i;
-	struct page **pages;
-
-	pages = KSPLICE_FALLIBLE(kcalloc(n, sizeof(*pages), GFP_KERNEL));
-	if (!pages)
-		return -ENOMEM;
-	for (i = 0; i < n; i++) {
-		void *p = (void *)(start + i * PAGE_SIZE);
-
-		pages[i] = in_module ? vmalloc_to_page(p) : virt_to_page(p);
-		if (!pages[i]) {
-			kfree(pages);
-			return -EFAULT;
-		}
-	}
-	vs->map = KSPLICE_FALLIBLE(vmap(pages, n, VM_MAP, PAGE_KERNEL));
-	kfree(pages);
-	if (!vs->map)
-		return -ENOMEM;
-	vs->alias = (u8 *)vs->map + (vs->addr - start);
-	return 0;
-}
-
 /**
  * ksplice_values_prepare() - ready the new values for a switch
  * @update:	the update about to be applied (@apply) or reversed
@@ -305,7 +276,8 @@ int ksplice_values_prepare(struct ksplice_update *update, bool apply)
 				ret = -ENOMEM;
 		}
 		if (!ret)
-			ret = ksplice_value_map(vs, v->size, mod != NULL);
+			ret = ksplice_alias_map(&vs->alias, vs->addr, v->size,
+						mod != NULL);
 		if (ret && update->cause == KSPLICE_OK)
 			ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
 					  "mapping read-only data %s to write it",
@@ -335,9 +307,9 @@ void ksplice_values_switch(struct ksplice_update *update, bool apply)
 		ksplice_values_switch(update->replaced[i], false);
 	for (i = 0; i < update->nr_vstates; i++) {
 		vs = &update->vstates[i];
-		if (!vs->alias)
+		if (!vs->alias.p)
 			continue;
-		memcpy(vs->alias, apply ? update->new->values[i].new_data :
+		memcpy(vs->alias.p, apply ? update->new->values[i].new_data :
 		       vs->saved, update->new->values[i].size);
 		vs->written = apply;
 	}
@@ -357,10 +329,7 @@ void ksplice_values_finish(struct ksplice_update *update)
 		ksplice_values_finish(update->replaced[i]);
 	for (i = 0; i < update->nr_vstates; i++) {
 		vs = &update->vstates[i];
-		if (vs->map)
-			vunmap(vs->map);
-		vs->map = NULL;
-		vs->alias = NULL;
+		ksplice_alias_unmap(&vs->alias);
 		if (!vs->written) {
 			kfree(vs->saved);
 			vs->saved = NULL;

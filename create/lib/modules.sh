@@ -8,7 +8,7 @@
 core_sources()
 {
 	(cd "$1" && find . -maxdepth 2 -type f \
-		\( -name '*.c' ! -name '*.mod.c' -o -name '*.h' -o -name Kbuild -o -name Makefile \) \
+		\( -name '*.c' ! -name '*.mod.c' -o -name '*.S' -o -name '*.h' -o -name Kbuild -o -name Makefile \) \
 		-printf '%P\n' | LC_ALL=C sort)
 }
 

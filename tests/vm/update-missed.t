@@ -3,8 +3,9 @@
 # skips every callback of a function it finds itself recursing into, as
 # when the function tracer shares the function) reaches the guard after
 # the ftrace site, runs the new code and is counted as caught in the
-# update's redirects file; alone on its function, our handler sees every
-# call.  tests/modules/recurse makes such a call with int_sqrt.
+# update's redirects file; alone on its function, our direct call (or,
+# with direct=N, our ftrace handler) sees every call.  tests/modules/recurse
+# makes such a call with int_sqrt.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
@@ -42,29 +43,36 @@ list_skipped()
 
 step "unpatched"
 calls "plain=39907 nested=39907"
+insmod /usr/lib/ksplice/ksplice.ko || fail "cannot load the core"
 
-step "applied, the function tracer on int_sqrt too: the guard catches the call"
-ksplice-apply $update || fail "ksplice-apply failed"
-cat \$R
-grep -qx "int_sqrt ftrace caught=0 missed=0" \$R || fail "unexpected redirects before the calls"
-echo int_sqrt >\$T/set_ftrace_filter || fail "cannot filter int_sqrt"
-echo function >\$T/current_tracer || fail "cannot start the function tracer"
-calls "plain=42 nested=42" list_skipped
-cat \$R
-grep -qx "int_sqrt ftrace caught=1 missed=0" \$R || fail "the guard did not count one caught call"
-ksplice-view --id=sqrt | grep -qx "  int_sqrt ftrace caught=1 missed=0" ||
-	fail "ksplice-view does not show the redirects"
+# The direct call (the default), and the ftrace handler (direct=N): the
+# same calls are caught, none missed.
+for kind in direct ftrace; do
+	[ \$kind = direct ] || echo N >/sys/module/ksplice/parameters/direct
+	step "\$kind: applied, the function tracer on int_sqrt too: the guard catches the call"
+	ksplice-apply $update || fail "ksplice-apply failed"
+	cat \$R
+	grep -qx "int_sqrt \$kind caught=0 missed=0" \$R || fail "unexpected redirects before the calls"
+	echo int_sqrt >\$T/set_ftrace_filter || fail "cannot filter int_sqrt"
+	echo function >\$T/current_tracer || fail "cannot start the function tracer"
+	echo >\$T/trace
+	calls "plain=42 nested=42" list_skipped
+	cat \$R
+	grep -qx "int_sqrt \$kind caught=1 missed=0" \$R || fail "the guard did not count one caught call"
+	ksplice-view --id=sqrt | grep -qx "  int_sqrt \$kind caught=1 missed=0" ||
+		fail "ksplice-view does not show the redirects"
 
-step "applied, ftrace ours alone: no recursion check on our handler"
-echo nop >\$T/current_tracer
-echo >\$T/set_ftrace_filter
-calls "plain=42 nested=42"
-grep -qx "int_sqrt ftrace caught=1 missed=0" \$R || fail "a call went past our ftrace handler"
+	step "\$kind: applied, ftrace ours alone: no recursion check on our way"
+	echo nop >\$T/current_tracer
+	echo >\$T/set_ftrace_filter
+	calls "plain=42 nested=42"
+	grep -qx "int_sqrt \$kind caught=1 missed=0" \$R || fail "a call went past our redirection"
 
-step "reversed"
-ksplice-undo sqrt || fail "ksplice-undo failed"
-calls "plain=39907 nested=39907"
-expect_nothing_loaded sqrt
+	step "\$kind: reversed"
+	ksplice-undo sqrt || fail "ksplice-undo failed"
+	calls "plain=39907 nested=39907"
+	expect_nothing_loaded sqrt
+done
 echo "all good"
 GUEST
 run_guest "$guest" --add "$KSPLICE_TEST_TMP/recurse"

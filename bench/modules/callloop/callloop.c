@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * callloop.c - bench/overhead's caller: writing anything to the parameter
- * "run" calls int_sqrt() "loops" times in a row and leaves the time per
- * call, in picoseconds, in "result_ps".
+ * "run" calls int_sqrt() (which=0, a function with an ftrace site) or
+ * trace_clock_jiffies() (which=1, one without) "loops" times in a row and
+ * leaves the time per call, in picoseconds, in "result_ps".
  */
 #include <linux/ktime.h>
 #include <linux/math.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/trace_clock.h>
 
 static unsigned long loops = 200000;
 module_param(loops, ulong, 0644);
 MODULE_PARM_DESC(loops, "calls per run");
+
+static unsigned int which;
+module_param(which, uint, 0644);
+MODULE_PARM_DESC(which, "0: int_sqrt, 1: trace_clock_jiffies");
 
 static unsigned long result_ps;
 module_param(result_ps, ulong, 0444);
@@ -27,8 +33,12 @@ static int callloop_run(const char *val, const struct kernel_param *kp)
 	if (!loops)
 		return -EINVAL;
 	start = ktime_get_ns();
-	for (i = 0; i < loops; i++)
-		sum += int_sqrt(i | 0x10000);
+	if (which)
+		for (i = 0; i < loops; i++)
+			sum += trace_clock_jiffies();
+	else
+		for (i = 0; i < loops; i++)
+			sum += int_sqrt(i | 0x10000);
 	result_ps = (ktime_get_ns() - start) * 1000 / loops;
 	WRITE_ONCE(callloop_sink, sum);
 	return 0;
@@ -40,5 +50,5 @@ static const struct kernel_param_ops callloop_run_ops = {
 module_param_cb(run, &callloop_run_ops, NULL, 0200);
 MODULE_PARM_DESC(run, "write to run the loop");
 
-MODULE_DESCRIPTION("bench/overhead: int_sqrt in a loop");
+MODULE_DESCRIPTION("bench/overhead: a function called in a loop");
 MODULE_LICENSE("GPL");
