@@ -5,13 +5,16 @@
 # event placed on the jumped-over entry fires and the new code still
 # runs; undo is refused, naming the function, until the kprobe is gone
 # (tests/modules/probe: kprobe events refuse functions without a site).
-# A kprobe there before the update: refused, naming the function (a
+# A cumulative update takes the jump over.  A kprobe there before the
+# update: refused, naming the function (a
 # kprobe of ours beside it would silence it).  With jump=N, a kprobe
 # redirects it.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
 update=$(make_update readme "$KSPLICE_ROOT/tests/patches/tracing-readme.patch")
+twice=$(make_update readme2 "$KSPLICE_ROOT/tests/patches/tracing-readme-twice.patch" \
+	"$KSPLICE_SOURCE" -- --replaces=readme)
 ko=$("$KSPLICE_ROOT/tests/modules/build" probe "$KSPLICE_TEST_TMP/probe")
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
@@ -65,6 +68,17 @@ expect_prefix \$README "\$NEW"
 ksplice-undo readme || fail "ksplice-undo failed"
 expect_prefix \$README "\$OLD"
 expect_nothing_loaded readme
+
+step "jump: a cumulative update takes the jump over"
+ksplice-apply $update || fail "ksplice-apply failed"
+ksplice-apply $twice || fail "the cumulative update did not apply"
+expect_prefix \$README "\$NEW twice"
+expect_nothing_loaded readme
+grep -qx "tracing_readme_read jump caught=0 missed=0" /sys/kernel/ksplice/readme2/redirects ||
+	fail "the cumulative update does not redirect by a jump"
+ksplice-undo readme2 || fail "ksplice-undo failed"
+expect_prefix \$README "\$OLD"
+expect_nothing_loaded readme2
 
 step "a kprobe on the entry before the update: refused, naming the function"
 probe on
