@@ -178,6 +178,24 @@ EOF
 	echo "ID $id"
 }
 
+# ks_sums_problem DIR ID: DIR holds update ID unpacked, and every file of
+# it must have the sha256 its contents give it (a "sha256 FILE HEX"
+# line).  Prints what is wrong ("is damaged: ...", "is incomplete: ...",
+# "has ..."), or nothing.
+ks_sums_problem()
+{
+	local f want have
+
+	for f in "ksplice_${2}_helper.ko" "ksplice_${2}_new.ko" patch description; do
+		want=$(awk -v f="$f" '$1 == "sha256" && $2 == f { print $3; exit }' "$1/contents")
+		[ -n "$want" ] || { echo "has no checksum of $f in its contents"; return 0; }
+		[ -f "$1/$f" ] || { echo "is incomplete: it has no $f"; return 0; }
+		have=$(sha256sum "$1/$f" | cut -d' ' -f1)
+		[ "$have" = "$want" ] ||
+			{ echo "is damaged: $f does not match its checksum in contents"; return 0; }
+	done
+}
+
 # ks_applied_ids: the ids of the applied updates, one a line.
 ks_applied_ids()
 {

@@ -158,7 +158,9 @@
  *                 ftrace direct call into a trampoline of the core),
  *                 ftrace (an ftrace handler, where no direct call can
  *                 be made), jump (written over the entry of a function
- *                 without an ftrace site), kprobe (where no jump can go).
+ *                 without an ftrace site), kprobe (where no jump can go);
+ *                 for a function of a module that is not loaded, the
+ *                 kind it will try first.
  *                 caught: calls that ftrace let through (its recursion
  *                 protection) and the guard after the ftrace site sent
  *                 to the new code; missed: calls that ran the old code

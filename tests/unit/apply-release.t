@@ -41,7 +41,7 @@ rm -rf "$T/dmg"
 make_update "$T/dmg" dmg
 sed -i '/^sha256 patch /d' "$T/dmg/contents"
 tool ksplice-apply "$T/dmg"
-[ "$STATUS" = 1 ] && grep -q "its contents give no checksum of patch" "$T/err" ||
+[ "$STATUS" = 1 ] && grep -q "has no checksum of patch in its contents" "$T/err" ||
 	fail "a missing checksum is not refused"
 [ ! -s "$FAKE_LOG" ] || fail "a module command ran without a checksum"
 

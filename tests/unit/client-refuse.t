@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every tampered form of a repository is refused by ksplice-upgrade with a
 # message naming the problem, with nothing applied and nothing left in
-# the cache; ksplice-publish refuses archives it cannot vouch for, and
+# the cache; ksplice-publish refuses archives it cannot vouch for (a
+# link, no build id, a file that does not match its checksum...), and
 # writes nothing then.
 . "$(dirname "$0")/apply-fake-kernel.sh"
 . "$(dirname "$0")/client-fake-repo.sh"
@@ -124,6 +125,13 @@ make_archive cum zzz
 publish "$T/ksplice-cum.tar.gz"
 [ "$STATUS" = 1 ] && grep -q "replaces update zzz, which is not published" "$T/err" ||
 	fail "publish of a cumulative update without its replaced ones"
+make_archive dmg
+echo "changed after it was made" >"$T/u/ksplice-dmg/description"
+(cd "$T/u" && tar -czf "$T/ksplice-dmg.tar.gz" ksplice-dmg)
+publish "$T/ksplice-dmg.tar.gz"
+[ "$STATUS" = 1 ] && grep -q "ksplice-dmg.tar.gz is damaged: description does not match its checksum in contents: not published" "$T/err" ||
+	{ cat "$T/err"; fail "publish of a damaged archive"; }
+[ ! -e "$REPO_DIR/ksplice-dmg.tar.gz" ] || fail "the damaged archive was published"
 cmp -s "$REPO_DIR/index" "$T/index.before" && [ ! -e "$REPO_DIR/ksplice-ddd.tar.gz" ] ||
 	fail "a refused publication wrote something"
 exit 0

@@ -53,6 +53,7 @@ publish "$T/ksplice-ccc.tar.gz"
 [ "$STATUS" = 0 ] && grep -q "already published" "$T/out" || fail "republish"
 [ "$(sed -n 4p "$REPO_DIR/index")" = "serial 2" ] || fail "republish changed the serial"
 echo other >"$T/u/ksplice-ccc/patch"
+seal_update "$T/u/ksplice-ccc" ccc
 (cd "$T/u" && tar -czf "$T/ksplice-ccc.tar.gz" ksplice-ccc)
 publish "$T/ksplice-ccc.tar.gz"
 [ "$STATUS" = 1 ] && grep -q "already published .* with other contents" "$T/err" ||

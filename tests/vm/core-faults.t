@@ -6,12 +6,14 @@
 # fails leaves the kernel as before (the old values, the export absent)
 # with no module of the update loaded; one that goes through is in effect.
 # An undo that fails leaves the update applied and in effect, and a later
-# undo works.  Two updates: new values of read-only data (one in a
-# module) and an export of a new module function, with binfmt_misc loaded.
+# undo works.  Three updates: new values of read-only data (one in a
+# module), an export of a new module function, with binfmt_misc loaded,
+# and a function without an ftrace site (a jump over its entry).
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
 nv=$(make_update nv "$KSPLICE_ROOT/tests/patches/new-values.patch")
+rd=$(make_update rd "$KSPLICE_ROOT/tests/patches/tracing-readme.patch")
 ex=$(make_update ex "$KSPLICE_ROOT/tests/patches/exports.patch")
 mods=$(kernel_modules "$KSPLICE_TEST_TMP/mods" binfmt_misc)
 guest=$KSPLICE_TEST_TMP/guest.sh
@@ -28,6 +30,9 @@ in_effect() {
 		_s=\$(sed -n 's/^State:[[:space:]]*//p' /proc/1/status)
 		if [ \$2 = yes ]; then _w="S (sleeping, new value)"; else _w="S (sleeping)"; fi
 		[ "\$_s" = "\$_w" ] || fail "State: '\$_s', expected '\$_w'" ;;
+	rd)
+		if [ \$2 = yes ]; then _w="ksplice: this README was replaced"; else _w="tracing mini-HOWTO:"; fi
+		expect_prefix /sys/kernel/tracing/README "\$_w" ;;
 	ex)
 		if [ \$2 = yes ]; then
 			grep -q " binfmt_misc_enabled	\\[ksplice_ex_new\\]" /proc/kallsyms ||
@@ -57,12 +62,14 @@ sites() {
 }
 L=/sys/module/ksplice/parameters/fail_log
 
-for id in nv ex; do
-	case \$id in nv) u=$nv ;; ex) u=$ex ;; esac
+for id in nv ex rd; do
+	case \$id in nv) u=$nv ;; ex) u=$ex ;; rd) u=$rd ;; esac
 	gone \$id
 	# the places of the fallible steps of an apply and of an undo
 	echo 1 >\$L; echo 0 >\$F; dmesg -c >/dev/null
 	ksplice-apply \$u >/tmp/out 2>&1 || { cat /tmp/out; fail "apply with fail_log failed"; }
+	[ \$id != rd ] || grep -q "^tracing_readme_read jump " /sys/kernel/ksplice/rd/redirects ||
+		fail "rd: tracing_readme_read is not redirected by a jump"
 	sites /tmp/apply.sites
 	[ -s /tmp/apply.sites ] || fail "no fallible step of the apply was logged"
 	echo 0 >\$F; dmesg -c >/dev/null
