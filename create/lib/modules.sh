@@ -54,14 +54,24 @@ core_symvers()
 	exec 8>&-
 }
 
-# kbuild_module BUILD DIR NAME: build the module DIR/NAME.ko (DIR holds its
-# Kbuild file and sources) against BUILD and the core's symbols.
+# kbuild_module BUILD DIR: build the module of DIR (DIR holds its Kbuild
+# file and sources) against BUILD and the core's symbols, its output in
+# DIR/build.log; returns make's status.
 kbuild_module()
 {
-	local build=$1 dir=$2 name=$3 log=$2/build.log
+	local build=$1 dir=$2
 
-	if ! run_logged "$log" make -C "$build" M="$dir" \
-		KBUILD_EXTRA_SYMBOLS="$CORE_SYMVERS" modules; then
+	run_logged "$dir/build.log" make -C "$build" M="$dir" \
+		KBUILD_EXTRA_SYMBOLS="$CORE_SYMVERS" modules
+}
+
+# kbuild_module_check DIR NAME STATUS: the build of module NAME in DIR
+# ended with STATUS; fail unless it made NAME.ko.
+kbuild_module_check()
+{
+	local dir=$1 name=$2 status=$3 log=$1/build.log
+
+	if [ "$status" != 0 ]; then
 		show_build_errors "$log"
 		die "$EXIT_ERROR" "internal error: building $name.ko failed (log: $log)"
 	fi
@@ -76,7 +86,7 @@ build_update_modules()
 {
 	local build=$1 gen=$2 format_h=$3 id=$4 out=$5
 	local helper=ksplice_${id}_helper new=ksplice_${id}_new
-	local hdir=$WORK/kbuild/helper ndir=$WORK/kbuild/new
+	local hdir=$WORK/kbuild/helper ndir=$WORK/kbuild/new pid hstatus nstatus
 
 	say "Building modules: $helper.ko, $new.ko"
 	mkdir -p "$hdir" "$ndir"
@@ -95,8 +105,17 @@ build_update_modules()
 	asflags-y := -I\$(src)
 	OBJECT_FILES_NON_STANDARD_new-code.o := y
 	EOF
-	kbuild_module "$build" "$hdir" "$helper"
-	kbuild_module "$build" "$ndir" "$new"
+	# two independent module builds: side by side when there are jobs for it
+	if [ "${JOBS:-1}" -gt 1 ]; then
+		kbuild_module "$build" "$hdir" & pid=$!
+		kbuild_module "$build" "$ndir" && nstatus=0 || nstatus=$?
+		wait "$pid" && hstatus=0 || hstatus=$?
+	else
+		kbuild_module "$build" "$hdir" && hstatus=0 || hstatus=$?
+		kbuild_module "$build" "$ndir" && nstatus=0 || nstatus=$?
+	fi
+	kbuild_module_check "$hdir" "$helper" "$hstatus"
+	kbuild_module_check "$ndir" "$new" "$nstatus"
 	cp "$hdir/$helper.ko" "$ndir/$new.ko" "$out/" ||
 		die "$EXIT_ERROR" "cannot copy the modules to $out"
 }

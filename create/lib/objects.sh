@@ -79,19 +79,58 @@ objects_query()
 	done
 }
 
+# objects_cache_file DIR: where the scratch copy keeps Kbuild's lists of
+# DIR.  A list follows from the configuration (fixed for a scratch copy)
+# and the makefiles, which patches never change (only .c and .h files);
+# the name holds the hash of DIR's makefiles and of kbuild-objects.mk all
+# the same, so that a list is never read for other makefiles.
+objects_cache_file()
+{
+	local dir=$1 key
+
+	key=$(cat "$SCRATCH_TREE/$dir/Kbuild" "$SCRATCH_TREE/$dir/Makefile" \
+		"$SELF_DIR/lib/kbuild-objects.mk" 2>/dev/null | sha256sum | cut -c1-16)
+	printf '%s/kbuild-objects/%s.%s\n' "$SCRATCH_DIR" "${dir//\//%}" "$key"
+}
+
 # objects_kbuild DIR...: read Kbuild's lists of the DIRs into OBJECTS_Y
-# and OBJECTS_M.
+# and OBJECTS_M: from the scratch copy's cache, else from Kbuild (and
+# into the cache).
 objects_kbuild()
 {
 	local word dir kind rest out=$WORK/kbuild-objects log=$WORK/kbuild-objects.log
+	local -a ask=()
 
-	debug "Asking Kbuild for the objects of: $*"
-	if ! scratch_make -s -f Makefile -f "$SELF_DIR/lib/kbuild-objects.mk" \
-		KSPLICE_OBJECTS_DIRS="$*" ksplice-objects >"$out" 2>"$log"; then
-		cat "$log" >&2
-		die "$EXIT_ERROR" "cannot ask Kbuild which objects it builds in $* (see above)"
+	: >"$out"
+	for dir in "$@"; do
+		if [ -f "$(objects_cache_file "$dir")" ]; then
+			cat "$(objects_cache_file "$dir")" >>"$out"
+		else
+			ask+=("$dir")
+		fi
+	done
+	if [ ${#ask[@]} -gt 0 ]; then
+		debug "Asking Kbuild for the objects of: ${ask[*]}"
+		if ! scratch_make -s -f Makefile -f "$SELF_DIR/lib/kbuild-objects.mk" \
+			KSPLICE_OBJECTS_DIRS="${ask[*]}" ksplice-objects >"$out.new" 2>"$log"; then
+			cat "$log" >&2
+			die "$EXIT_ERROR" "cannot ask Kbuild which objects it builds in ${ask[*]} (see above)"
+		fi
+		[ "${VERBOSE:-0}" -lt 1 ] || grep -v '^ksplice-objects ' "$out.new"
+		cat "$out.new" >>"$out"
+		mkdir -p "$SCRATCH_DIR/kbuild-objects"
+		for dir in "${ask[@]}"; do
+			# only a list Kbuild gave (y, and m if any), never an error
+			awk -v d="$dir" '$1 == "ksplice-objects" && $2 == d {
+				if ($3 != "y" && $3 != "m") bad = 1
+				if ($3 == "y") y = 1
+				print
+			}
+			END { exit !(y && !bad) }' "$out.new" >"$(objects_cache_file "$dir").tmp" &&
+				mv "$(objects_cache_file "$dir").tmp" "$(objects_cache_file "$dir")" ||
+				rm -f "$(objects_cache_file "$dir").tmp"
+		done
 	fi
-	[ "${VERBOSE:-0}" -lt 1 ] || grep -v '^ksplice-objects ' "$out"
 	while read -r word dir kind rest; do
 		[ "$word" = ksplice-objects ] || continue
 		case $kind in

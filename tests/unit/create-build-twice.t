@@ -7,7 +7,8 @@
 # with arch/x86/power/Makefile's -fno-stack-protector).  Compiled in
 # parallel, the two compiles broke each other's files about every other
 # build (fixdep: "error opening file: arch/x86/pci/.fixup.o.d"), or left
-# the object that arch/x86's flags make.
+# the object that arch/x86's flags make.  Kbuild's lists of the
+# directories' objects are asked once, then kept with the scratch copy.
 . "$(dirname "$0")/create-real-tree.sh"
 
 # A stub objdiff that finds no changes: ksplice-format.h's
@@ -39,5 +40,13 @@ for run in 1 2; do
 		fail "run $run: arch/x86/power/cpu.o built without its directory's flags"
 	grep -qF -- "-DKBUILD_MODFILE='\"arch/x86/pci/fixup\"'" "$scratch/arch/x86/pci/.fixup.o.cmd" ||
 		fail "run $run: arch/x86/pci/fixup.o built by another directory's make"
+	# Kbuild's lists of objects: asked once, then kept with the scratch copy
+	if [ $run = 1 ]; then
+		ls "$scratch/../kbuild-objects/arch%x86%power."* >/dev/null 2>&1 ||
+			fail "run 1: Kbuild's list of arch/x86/power was not kept"
+	else
+		! grep -q "Asking Kbuild for the objects" "$T/out" ||
+			fail "run 2: Kbuild was asked again for lists it gave in run 1"
+	fi
 done
 exit 0
