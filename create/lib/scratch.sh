@@ -173,3 +173,84 @@ scratch_make_objects()
 		scratch_make $k -j1 KCFLAGS="$flags" "${ser[@]}" || [ -n "$k" ] || return 1
 	fi
 }
+
+# Objects built before the patch are kept with the scratch copy for later
+# runs (a fix made again, another fix to the same files): in
+# $SCRATCH_DIR/pre-objects/, OBJ, OBJ.cmd (its .cmd file) and OBJ.key.
+# The key is the sha256 of the compile command and of every file the
+# compile read (the .cmd's source and deps lists, the config options'
+# files by their presence), as the tree has them now: a kept object is
+# used only while the compiler would get the same command and the same
+# input.  (A file it did not read could change its result only by coming
+# first on an include path; patches change existing .c and .h files
+# only.)
+
+# scratch_pre_key CMDFILE: the key of the object CMDFILE describes.
+scratch_pre_key()
+{
+	local cmd=$1
+
+	(
+		cd "$SCRATCH_TREE" || exit 1
+		sed -n 's/^cmd_[^ ]* := //p; s/^source_[^ ]* := //p' "$cmd"
+		awk '
+		/^deps_[^ ]* := / { deps = 1; next }
+		deps && !/^[ \t]/ { deps = 0 }
+		deps {
+			sub(/[ \t]*\\$/, ""); sub(/^[ \t]+/, "")
+			if ($0 == "")
+				next
+			if (sub(/^\$\(wildcard /, "")) {
+				sub(/\)$/, "")
+				print "W " $0
+			} else {
+				print "F " $0
+			}
+		}' "$cmd" | LC_ALL=C sort -u >"$WORK/pre-key.list"
+		sed -n 's/^source_[^ ]* := //p' "$cmd" |
+			xargs -r -d '\n' sha256sum -- 2>/dev/null
+		sed -n 's/^F //p' "$WORK/pre-key.list" |
+			xargs -r -d '\n' sha256sum -- 2>/dev/null
+		sed -n 's/^W //p' "$WORK/pre-key.list" |
+			xargs -r -d '\n' ls -d -- 2>/dev/null
+		:
+	) | sha256sum | cut -d' ' -f1
+}
+
+# scratch_pre_reuse OBJ...: put the kept objects whose key holds into the
+# tree (with their .cmd files); SCRATCH_PRE_MISSES: the others.
+SCRATCH_PRE_MISSES=()
+scratch_pre_reuse()
+{
+	local obj kept=$SCRATCH_DIR/pre-objects
+
+	SCRATCH_PRE_MISSES=()
+	for obj in "$@"; do
+		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] && [ -f "$kept/$obj.cmd" ] &&
+			[ "$(scratch_pre_key "$kept/$obj.cmd")" = "$(cat "$kept/$obj.key")" ] &&
+			cp -- "$kept/$obj" "$SCRATCH_TREE/$obj" &&
+			cp -- "$kept/$obj.cmd" "$(objects_cmd_file "$obj")"; then
+			debug "$obj: kept from an earlier run (same command and input)"
+		else
+			SCRATCH_PRE_MISSES+=("$obj")
+		fi
+	done
+}
+
+# scratch_pre_keep OBJ...: keep the objects just built before the patch.
+scratch_pre_keep()
+{
+	local obj kept=$SCRATCH_DIR/pre-objects cmd
+
+	for obj in "$@"; do
+		cmd=$(objects_cmd_file "$obj")
+		[ -f "$SCRATCH_TREE/$obj" ] && [ -f "$cmd" ] || continue
+		rm -f -- "$kept/$obj.key"
+		mkdir -p "$kept/$(dirname "$obj")" &&
+			cp -- "$SCRATCH_TREE/$obj" "$kept/$obj.tmp" &&
+			cp -- "$cmd" "$kept/$obj.cmd" &&
+			mv -- "$kept/$obj.tmp" "$kept/$obj" &&
+			scratch_pre_key "$cmd" >"$kept/$obj.key" ||
+			rm -f -- "$kept/$obj" "$kept/$obj.tmp" "$kept/$obj.cmd" "$kept/$obj.key"
+	done
+}

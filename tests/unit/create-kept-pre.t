@@ -1,0 +1,68 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# An object built before the patch is kept with the scratch copy and used
+# again by a later run only while its compile would get the same command
+# and the same input: a run on top of an earlier patch that changes a
+# header it reads (--earlier) builds it again, and so does a run whose
+# kept copy was damaged; the kept object is the one a build makes.
+. "$(dirname "$0")/create-real-tree.sh"
+
+# A stub objdiff that finds no changes: the builds are what is tested.
+no_changes=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
+	"$ROOT/ksplice-core/ksplice-format.h")
+printf '#!/bin/sh\nexit %s\n' "$no_changes" >"$T/objdiff"
+chmod +x "$T/objdiff"
+export KSPLICE_OBJDIFF=$T/objdiff
+
+# change FILE SED-SCRIPT OUT: a patch of FILE
+change()
+{
+	mkdir -p "$T/new/$(dirname "$1")"
+	sed "$2" "$SRC/$1" >"$T/new/$1"
+	cmp -s "$SRC/$1" "$T/new/$1" && fail "sed '$2' does not change $1"
+	diff -u --label "a/$1" --label "b/$1" "$SRC/$1" "$T/new/$1" >"$3"
+}
+change lib/math/int_sqrt.c 's/^{$/{\n\tasm volatile("nop");/' "$T/p.patch"
+change include/linux/math.h '1a/* a header int_sqrt.c reads, changed */' "$T/h.patch"
+
+# run NAME ARGS...: one ksplice-create -v run; sets KEPT to yes or no
+run()
+{
+	local name=$1
+
+	shift
+	create -v --patch="$T/p.patch" --id=t_kept --config="$CFG" "$@" "$SRC"
+	[ "$STATUS" = 5 ] || fail "$name: status $STATUS, want 5 from the stub"
+	if grep -q "lib/math/int_sqrt.o: kept from an earlier run" "$T/out"; then
+		KEPT=yes
+	else
+		KEPT=no
+	fi
+}
+
+run first
+scratch=$(sed -n 's/^Scratch copy: //p' "$T/out")
+kept=$scratch/../pre-objects/lib/math/int_sqrt.o
+[ -f "$kept" ] && [ -f "$kept.key" ] || fail "first: the object built before the patch was not kept"
+run again
+[ $KEPT = yes ] || fail "again: the kept object was not used"
+
+run earlier --earlier="$T/h.patch"
+[ $KEPT = no ] || fail "earlier: a header it reads changed, and the kept object was used"
+run again-after
+[ $KEPT = no ] || fail "again-after: the object built on top of the earlier patch was used without it"
+run again-2
+[ $KEPT = yes ] || fail "again-2: the kept object was not used"
+
+# The kept object is the one a build makes.
+cp "$kept" "$T/kept.o"
+rm -rf "$scratch/../pre-objects"
+run rebuilt
+[ $KEPT = no ] || fail "rebuilt: nothing was kept, yet an object was used"
+cmp -s "$kept" "$T/kept.o" || fail "the kept object differs from a new build of it"
+
+# A damaged key: built again.
+echo damaged >"$kept.key"
+run damaged
+[ $KEPT = no ] || fail "damaged: an object with a wrong key was used"
+exit 0
