@@ -176,7 +176,8 @@ scratch_make_objects()
 
 # Objects built before the patch are kept with the scratch copy for later
 # runs (a fix made again, another fix to the same files): in
-# $SCRATCH_DIR/pre-objects/, OBJ, OBJ.cmd (its .cmd file) and OBJ.key.
+# $SCRATCH_DIR/pre-objects/KIND/ (pre, kernel-pre, pre-pinned: each
+# build's flags), OBJ, OBJ.cmd (its .cmd file) and OBJ.key.
 # The key is the sha256 of the compile command and of every file the
 # compile read (the .cmd's source and deps lists, the config options'
 # files by their presence), as the tree has them now: a kept object is
@@ -217,13 +218,15 @@ scratch_pre_key()
 	) | sha256sum | cut -d' ' -f1
 }
 
-# scratch_pre_reuse OBJ...: put the kept objects whose key holds into the
-# tree (with their .cmd files); SCRATCH_PRE_MISSES: the others.
+# scratch_pre_reuse KIND OBJ...: put the kept objects of KIND whose key
+# holds into the tree (with their .cmd files); SCRATCH_PRE_MISSES: the
+# others.
 SCRATCH_PRE_MISSES=()
 scratch_pre_reuse()
 {
-	local obj kept=$SCRATCH_DIR/pre-objects
+	local obj kept=$SCRATCH_DIR/pre-objects/$1
 
+	shift
 	SCRATCH_PRE_MISSES=()
 	for obj in "$@"; do
 		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] && [ -f "$kept/$obj.cmd" ] &&
@@ -237,11 +240,13 @@ scratch_pre_reuse()
 	done
 }
 
-# scratch_pre_keep OBJ...: keep the objects just built before the patch.
+# scratch_pre_keep KIND OBJ...: keep the objects of KIND just built before
+# the patch.
 scratch_pre_keep()
 {
-	local obj kept=$SCRATCH_DIR/pre-objects cmd
+	local obj kept=$SCRATCH_DIR/pre-objects/$1 cmd
 
+	shift
 	for obj in "$@"; do
 		cmd=$(objects_cmd_file "$obj")
 		[ -f "$SCRATCH_TREE/$obj" ] && [ -f "$cmd" ] || continue

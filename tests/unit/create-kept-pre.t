@@ -42,7 +42,7 @@ run()
 
 run first
 scratch=$(sed -n 's/^Scratch copy: //p' "$T/out")
-kept=$scratch/../pre-objects/lib/math/int_sqrt.o
+kept=$scratch/../pre-objects/pre/lib/math/int_sqrt.o
 [ -f "$kept" ] && [ -f "$kept.key" ] || fail "first: the object built before the patch was not kept"
 run again
 [ $KEPT = yes ] || fail "again: the kept object was not used"
