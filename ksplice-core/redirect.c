@@ -444,38 +444,43 @@ static struct ksplice_redirect *ksplice_func_redirect(struct ksplice_func *func)
 	return func->redir ? func->redir : func->take ? func->take->redir : NULL;
 }
 
-/**
- * ksplice_redirect_intact() - may the switch write every jump it writes?
- * @update:	an update about to be switched, inside stop_machine()
- *
- * A jump's bytes must be what the core left there (ksplice_jump_intact()):
- * someone else (a kprobe placed on the jump) may have written over them.
- *
- * Return: true, or false with the cause set, naming the function.
- */
-bool ksplice_redirect_intact(struct ksplice_update *update)
+/* The first function of @update whose jump was written over, or NULL. */
+static const char *ksplice_jump_overwritten(struct ksplice_update *update)
 {
 	struct ksplice_redirect *r;
 	unsigned int i;
 
 	for (i = 0; i < update->nr_funcs; i++) {
 		r = ksplice_func_redirect(&update->funcs[i]);
-		if (!r || r->kind != KSPLICE_REDIRECT_JUMP ||
-		    ksplice_jump_intact(r))
-			continue;
-		ksplice_set_cause(update, KSPLICE_CALL_FAILED,
-				  "%s: its entry no longer holds what ksplice wrote there (a kprobe on it?)",
-				  update->funcs[i].name);
-		return false;
+		if (r && r->kind == KSPLICE_REDIRECT_JUMP && !ksplice_jump_intact(r))
+			return update->funcs[i].name;
 	}
-	for (i = 0; i < update->nr_replaced; i++)
-		if (!ksplice_redirect_intact(update->replaced[i])) {
-			if (update->cause == KSPLICE_OK)
-				ksplice_set_cause(update, KSPLICE_CALL_FAILED,
-						  "%s", update->replaced[i]->detail);
-			return false;
-		}
-	return true;
+	return NULL;
+}
+
+/**
+ * ksplice_redirect_intact() - may the switch write every jump it writes?
+ * @update:	an update about to be switched, inside stop_machine()
+ *
+ * A jump's bytes must be what the core left there (ksplice_jump_intact()):
+ * someone else (a kprobe placed on the jump) may have written over them.
+ * The jumps of the updates a cumulative one replaces count too.
+ *
+ * Return: true, or false with @update's cause set, naming the function.
+ */
+bool ksplice_redirect_intact(struct ksplice_update *update)
+{
+	const char *name = ksplice_jump_overwritten(update);
+	unsigned int i;
+
+	for (i = 0; !name && i < update->nr_replaced; i++)
+		name = ksplice_jump_overwritten(update->replaced[i]);
+	if (!name)
+		return true;
+	ksplice_set_cause(update, KSPLICE_CALL_FAILED,
+			  "%s: its entry no longer holds what ksplice wrote there (a kprobe on it?)",
+			  name);
+	return false;
 }
 
 /**
