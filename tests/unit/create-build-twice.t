@@ -11,25 +11,12 @@
 # directories' objects are asked once, then kept with the scratch copy.
 . "$(dirname "$0")/create-real-tree.sh"
 
-# A stub objdiff that finds no changes: ksplice-format.h's
-# KSPLICE_EXIT_NO_CHANGES where it defines one, else ksplice-objdiff's 3.
-no_changes=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
-	"$ROOT/ksplice-core/ksplice-format.h")
-printf '#!/bin/sh\nexit %s\n' "${no_changes:-3}" >"$T/objdiff"
-chmod +x "$T/objdiff"
-export KSPLICE_OBJDIFF=$T/objdiff
+stub_objdiff_no_changes
 
-# add_change FILE SED-SCRIPT: append a patch of FILE to $T/p.patch.
-add_change()
 {
-	mkdir -p "$T/new/$(dirname "$1")"
-	sed "$2" "$SRC/$1" >"$T/new/$1"
-	cmp -s "$SRC/$1" "$T/new/$1" && fail "sed '$2' does not change $1"
-	diff -u --label "a/$1" --label "b/$1" "$SRC/$1" "$T/new/$1" >>"$T/p.patch"
-}
-: >"$T/p.patch"
-add_change arch/x86/pci/fixup.c 's/PME# does not work under D3, disabling it/PME# does not work under D3, so disabling it/'
-add_change arch/x86/power/cpu.c '0,/return 0;/s/return 0;/return 0 + 0;/'
+	sed_patch arch/x86/pci/fixup.c 's/PME# does not work under D3, disabling it/PME# does not work under D3, so disabling it/'
+	sed_patch arch/x86/power/cpu.c '0,/return 0;/s/return 0;/return 0 + 0;/'
+} >"$T/p.patch"
 
 for run in 1 2; do
 	create -v --patch="$T/p.patch" --id=t_twice --config="$CFG" "$SRC"

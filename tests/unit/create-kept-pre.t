@@ -7,23 +7,9 @@
 # kept copy was damaged; the kept object is the one a build makes.
 . "$(dirname "$0")/create-real-tree.sh"
 
-# A stub objdiff that finds no changes: the builds are what is tested.
-no_changes=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
-	"$ROOT/ksplice-core/ksplice-format.h")
-printf '#!/bin/sh\nexit %s\n' "$no_changes" >"$T/objdiff"
-chmod +x "$T/objdiff"
-export KSPLICE_OBJDIFF=$T/objdiff
-
-# change FILE SED-SCRIPT OUT: a patch of FILE
-change()
-{
-	mkdir -p "$T/new/$(dirname "$1")"
-	sed "$2" "$SRC/$1" >"$T/new/$1"
-	cmp -s "$SRC/$1" "$T/new/$1" && fail "sed '$2' does not change $1"
-	diff -u --label "a/$1" --label "b/$1" "$SRC/$1" "$T/new/$1" >"$3"
-}
-change lib/math/int_sqrt.c 's/^{$/{\n\tasm volatile("nop");/' "$T/p.patch"
-change include/linux/math.h '1a/* a header int_sqrt.c reads, changed */' "$T/h.patch"
+stub_objdiff_no_changes
+sed_patch lib/math/int_sqrt.c 's/^{$/{\n\tasm volatile("nop");/' >"$T/p.patch"
+sed_patch include/linux/math.h '1a/* a header int_sqrt.c reads, changed */' >"$T/h.patch"
 
 # run NAME ARGS...: one ksplice-create -v run; sets KEPT to yes or no
 run()

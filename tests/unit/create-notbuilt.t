@@ -15,10 +15,7 @@ export KSPLICE_OBJDIFF=$T/objdiff
 # is refused with MESSAGE.
 check()
 {
-	mkdir -p "$T/new/$(dirname "$1")"
-	sed "$2" "$SRC/$1" >"$T/new/$1"
-	cmp -s "$SRC/$1" "$T/new/$1" && fail "$4: sed '$2' does not change $1"
-	diff -u --label "a/$1" --label "b/$1" "$SRC/$1" "$T/new/$1" >"$T/p.patch"
+	sed_patch "$1" "$2" >"$T/p.patch"
 	create --patch="$T/p.patch" --id=t_notbuilt --config="$CFG" "$SRC"
 	[ "$STATUS" = 6 ] || fail "$4: status $STATUS, want 6"
 	grep -qF -- "error: $3" "$T/err" || fail "$4: stderr lacks '$3'"

@@ -17,3 +17,27 @@ CFG=$KSPLICE_CONFIG_DIR
 [ -f "$SRC/Makefile" ] || { echo "no kernel source at $SRC"; exit 77; }
 [ -f "$CFG/build/Module.symvers" ] || { echo "no module build tree in $CFG"; exit 77; }
 
+
+# sed_patch FILE SED-SCRIPT: print a patch of FILE (of $SRC) edited by
+# SED-SCRIPT; the test fails if the script changes nothing.
+sed_patch()
+{
+	mkdir -p "$T/new/$(dirname "$1")"
+	sed "$2" "$SRC/$1" >"$T/new/$1"
+	cmp -s "$SRC/$1" "$T/new/$1" && fail "sed '$2' does not change $1"
+	diff -u --label "a/$1" --label "b/$1" "$SRC/$1" "$T/new/$1" || [ $? = 1 ]
+}
+
+# stub_objdiff_no_changes: ksplice-create runs a ksplice-objdiff that finds
+# no changes (KSPLICE_EXIT_NO_CHANGES of ksplice-format.h), for the tests
+# of what comes before it: the builds.
+stub_objdiff_no_changes()
+{
+	local code
+
+	code=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
+		"$ROOT/ksplice-core/ksplice-format.h")
+	printf '#!/bin/sh\nexit %s\n' "$code" >"$T/objdiff"
+	chmod +x "$T/objdiff"
+	export KSPLICE_OBJDIFF=$T/objdiff
+}
