@@ -360,6 +360,7 @@ int ksplice_redirect_func(struct ksplice_func *func);
 void ksplice_unredirect_func(struct ksplice_func *func);
 const char *ksplice_redirect_kind(const struct ksplice_func *func);
 struct kprobe *ksplice_kprobe_at(unsigned long addr);
+int ksplice_kprobes_in(unsigned long addr, unsigned long len);
 bool ksplice_kprobes_off(void);
 int ksplice_redirect_install(struct ksplice_update *update);
 void ksplice_redirect_remove(struct ksplice_update *update);

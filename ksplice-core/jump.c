@@ -30,7 +30,6 @@
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
-#include <linux/kprobes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/ibt.h>
@@ -76,11 +75,11 @@ static bool ksplice_jump_reserved(unsigned long at)
 
 	for (i = 0; i < ARRAY_SIZE(ksplice_reserved) && !busy; i++)
 		busy = !ksplice_reserved[i] || ksplice_reserved[i](start, last);
-	preempt_disable();	/* kprobes' list is RCU */
+	/* a kprobe, or no way to tell */
+	if (!busy)
+		busy = ksplice_kprobes_in(at, JMP32_INSN_SIZE) != 0;
 	for (i = 0; i < JMP32_INSN_SIZE && !busy; i++)
-		busy = ksplice_kprobe_at(at + i) ||
-		       ((u8 *)at)[i] == INT3_INSN_OPCODE;
-	preempt_enable();
+		busy = ((u8 *)at)[i] == INT3_INSN_OPCODE;
 	return busy;
 }
 

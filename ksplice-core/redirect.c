@@ -90,6 +90,28 @@ struct kprobe *ksplice_kprobe_at(unsigned long addr)
 }
 
 /**
+ * ksplice_kprobes_in() - is there a kprobe in [@addr, @addr + @len)?
+ * @addr:	the first byte
+ * @len:	how many bytes
+ *
+ * Return: 1 when one is (ours or another's), 0 when none is, -ENOENT
+ * when the kernel's lookup was not found.
+ */
+int ksplice_kprobes_in(unsigned long addr, unsigned long len)
+{
+	unsigned long i;
+	int found = 0;
+
+	if (!ksplice_get_kprobe)
+		return -ENOENT;
+	preempt_disable();	/* kprobes' list is RCU */
+	for (i = 0; i < len && !found; i++)
+		found = ksplice_get_kprobe((void *)(addr + i)) != NULL;
+	preempt_enable();
+	return found;
+}
+
+/**
  * ksplice_redirect_init() - find the switches that turn redirections off
  *
  * Return: 0, or -EBUSY when ftrace is switched off (the core then does
@@ -262,33 +284,18 @@ static int ksplice_install_at_site(struct ksplice_redirect *r)
 }
 
 /*
- * Someone else's kprobe within the first bytes of a function?  A jump
- * cannot go over it, and a kprobe of ours beside it would keep it from
- * firing (the kprobes core stops at the first handler that moves the
- * instruction pointer, and puts the newest first).
- */
-static bool ksplice_entry_probed(unsigned long addr)
-{
-	bool probed = false;
-	unsigned int i;
-
-	preempt_disable();
-	for (i = 0; i < JMP32_INSN_SIZE && !probed; i++)
-		probed = !IS_ERR_OR_NULL(ksplice_kprobe_at(addr + i));
-	preempt_enable();
-	return probed;
-}
-
-/*
  * A function without: a jump over its entry, else a kprobe; -EEXIST when
- * another kprobe is there.
+ * someone else's kprobe is within its first bytes: a jump cannot go over
+ * it, and a kprobe of ours beside it would keep it from firing (the
+ * kprobes core stops at the first handler that moves the instruction
+ * pointer, and puts the newest first).
  */
 static int ksplice_install_at_entry(struct ksplice_redirect *r,
 				    const struct ksplice_func *func)
 {
 	int ret = -EBUSY;
 
-	if (ksplice_entry_probed(r->old_addr))
+	if (ksplice_kprobes_in(r->old_addr, JMP32_INSN_SIZE) > 0)
 		return -EEXIST;
 	r->kind = KSPLICE_REDIRECT_JUMP;
 	if (ksplice_use_jump)
