@@ -79,7 +79,7 @@ kept_keys()
 KEPT_MISSES=()
 kept_reuse()
 {
-	local obj kept=$SCRATCH_DIR/pre-objects/$1 key
+	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want
 	local -a have=() cmds=()
 	local -A keys=()
 
@@ -100,7 +100,8 @@ kept_reuse()
 		done <"$WORK/kept-keys.out"
 	fi
 	for obj in "${have[@]}"; do
-		if [ "${keys[$kept/$obj.cmd]:-}" = "$(cat "$kept/$obj.key")" ] &&
+		read -r want <"$kept/$obj.key" || want=
+		if [ -n "$want" ] && [ "${keys[$kept/$obj.cmd]:-}" = "$want" ] &&
 			cp -- "$kept/$obj" "$SCRATCH_TREE/$obj" &&
 			cp -- "$kept/$obj.cmd" "$(objects_cmd_file "$obj")"; then
 			debug "$obj: kept from an earlier run (same command and input)"
@@ -116,11 +117,12 @@ kept_keep()
 {
 	local obj kept=$SCRATCH_DIR/pre-objects/$1 cmd key
 	local -a cmds=()
-	local -A keys=()
+	local -A keys=() cmd_of=()
 
 	shift
 	for obj in "$@"; do
 		cmd=$(objects_cmd_file "$obj")
+		cmd_of[$obj]=$cmd
 		[ -f "$SCRATCH_TREE/$obj" ] && [ -f "$cmd" ] && cmds+=("$cmd")
 	done
 	[ ${#cmds[@]} -gt 0 ] || return 0
@@ -129,7 +131,7 @@ kept_keep()
 		keys[$cmd]=$key
 	done <"$WORK/kept-keys.out"
 	for obj in "$@"; do
-		cmd=$(objects_cmd_file "$obj")
+		cmd=${cmd_of[$obj]}
 		key=${keys[$cmd]:-}
 		[ -n "$key" ] || continue
 		rm -f -- "$kept/$obj.key"

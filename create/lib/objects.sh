@@ -100,11 +100,13 @@ objects_kbuild()
 {
 	local word dir kind rest out=$WORK/kbuild-objects log=$WORK/kbuild-objects.log
 	local -a ask=()
+	local -A cache=()
 
 	: >"$out"
 	for dir in "$@"; do
-		if [ -f "$(objects_cache_file "$dir")" ]; then
-			cat "$(objects_cache_file "$dir")" >>"$out"
+		cache[$dir]=$(objects_cache_file "$dir")
+		if [ -f "${cache[$dir]}" ]; then
+			cat "${cache[$dir]}" >>"$out"
 		else
 			ask+=("$dir")
 		fi
@@ -126,9 +128,9 @@ objects_kbuild()
 				if ($3 == "y") y = 1
 				print
 			}
-			END { exit !(y && !bad) }' "$out.new" >"$(objects_cache_file "$dir").tmp" &&
-				mv "$(objects_cache_file "$dir").tmp" "$(objects_cache_file "$dir")" ||
-				rm -f "$(objects_cache_file "$dir").tmp"
+			END { exit !(y && !bad) }' "$out.new" >"${cache[$dir]}.tmp" &&
+				mv "${cache[$dir]}.tmp" "${cache[$dir]}" ||
+				rm -f "${cache[$dir]}.tmp"
 		done
 	fi
 	while read -r word dir kind rest; do
