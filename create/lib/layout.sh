@@ -71,18 +71,25 @@ layout_check_one()
 		awk -v obj="$obj" '$2 != $3 { printf "enumerator %s changes its value (%s -> %s), and %s uses it\n", $1, $2, $3, obj }'
 }
 
-# layout_check OBJ...: refuse (exit 6) if a type changes its layout in any.
+# layout_check OBJ...: refuse (exit 6) if a type changes its layout in
+# any.  The objects are read in $JOBS processes.
 layout_check()
 {
-	local obj out bad=0
+	local w i line bad=0
+	local -a objs=("$@")
 
-	for obj in "$@"; do
-		out=$(layout_check_one "$obj")
-		[ -n "$out" ] || continue
+	for ((w = 0; w < ${JOBS:-1}; w++)); do
+		for ((i = w; i < ${#objs[@]}; i += ${JOBS:-1})); do
+			layout_check_one "${objs[i]}" >"$WORK/layout.$i"
+		done &
+	done
+	wait
+	for ((i = 0; i < ${#objs[@]}; i++)); do
 		while IFS= read -r line; do
 			printf '%s: error: %s: existing instances have the old layout\n' "$PROG" "$line" >&2
 			bad=$((bad + 1))
-		done <<<"$out"
+		done <"$WORK/layout.$i"
+		rm -f "$WORK/layout.$i"
 	done
 	[ "$bad" = 0 ] || die "$EXIT_UNSUPPORTED" "the patch changes the layout of $bad type(s) that the running kernel uses (see above)"
 }

@@ -34,6 +34,11 @@ rc=0
 cat "$T/err"
 [ "$rc" = 6 ] || fail "layout_check exit $rc, expected 6"
 grep -q "the patch changes the layout of 4 type(s)" "$T/err" || fail "no summary"
+# objects read in parallel: every one's changes are reported
+rc=0
+(JOBS=2 layout_check t/layout.o t/layout.o t/layout.o) 2>"$T/err" || rc=$?
+[ "$rc" = 6 ] || fail "layout_check of three objects: exit $rc, expected 6"
+grep -q "the patch changes the layout of 12 type(s)" "$T/err" || fail "not all three objects read"
 
 # the same object on both sides: nothing
 cp "$WORK/pre/t/layout.o" "$WORK/post/t/layout.o"
