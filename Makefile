@@ -83,6 +83,7 @@ install-files:
 		$(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
 	install -m 755 $(CREATE_TOOLS) $(LIBDIR)/create/
 	install -m 644 create/lib/*.sh create/lib/*.h create/lib/*.mk create/lib/*.awk \
+		create/lib/*.sed \
 		$(LIBDIR)/create/lib/
 	install -m 755 create/lib/depcc $(LIBDIR)/create/lib/
 	install -m 644 $(CORE_SOURCES) $(LIBDIR)/ksplice-core/

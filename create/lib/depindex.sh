@@ -12,8 +12,21 @@
 # writes empty objects, and the deps_ lists of all the .o.cmd files
 # Kbuild then writes are kept in $SCRATCH_DIR/depindex, one line per
 # object: "OBJ FILE...".  The copy is deleted afterwards.
+#
+# The same pass keeps what the screen of header readers (screen.sh) would
+# otherwise preprocess again for every patch: the pre side.  depcc is run
+# with the screen's flags (__LINE__ pinned) and writes the sha256 of each
+# C object's preprocessed source, reduced by pp-normalize.sed, and the
+# pass keeps those in depindex.pp ("OBJ SHA256"), with the sha256 of each
+# file of the tree the objects read in depindex.sums.  A hash stands for
+# an object's pre side only where nothing it depends on changed since:
+# the hash was made by the same normalization and pinning (the key on
+# depindex.pp's first line), and every file the object read is, byte for
+# byte, the one the index read (depindex_pre_hashes).  A stale index then
+# costs time (the object is preprocessed as before), never a change
+# screened out.
 
-DEPINDEX_VERSION=1
+DEPINDEX_VERSION=2
 
 # depindex_make: make the index of the current scratch copy if needed.
 depindex_make()
@@ -38,6 +51,7 @@ depindex_make()
 	export KSPLICE_DEPCC_EMPTY=$empty
 	run_logged "$log" make -C "$dir" -k -j"$JOBS" \
 		${KERNEL_RELEASE:+KERNELRELEASE="$KERNEL_RELEASE"} \
+		KCFLAGS="$(scratch_kcflags "$SCRATCH_PINNED_FLAGS")" \
 		CC="$SELF_DIR/lib/depcc" objtool=true vmlinux modules || true
 	unset KSPLICE_DEPCC_EMPTY
 	{
@@ -49,9 +63,86 @@ depindex_make()
 		tail -n 20 "$log" >&2
 		die "$EXIT_ERROR" "indexing the tree found almost no objects (log: $log)"
 	}
+	depindex_keep_pre "$dir" "$idx.tmp"
 	mv "$idx.tmp" "$idx"
 	rm -rf "$dir"
 	say "Indexed $(($(wc -l <"$idx") - 1)) objects in $((SECONDS - start)) s"
+}
+
+# depindex_pp_key: what the hashes of depindex.pp depend on besides the
+# tree: the reduction, the pinning and the section flags.
+depindex_pp_key()
+{
+	sha256_text "$SCRATCH_SECTION_FLAGS
+$(cat "$SELF_DIR/lib/pp-normalize.sed" "$SELF_DIR/lib/pin-line.h")"
+}
+
+# depindex_files0: of the paths read one a line, those of regular files,
+# each ended by a NUL (for xargs -0).
+depindex_files0()
+{
+	local f
+
+	while read -r f; do
+		if [ -f "$f" ]; then
+			printf '%s\0' "$f"
+		fi
+	done
+}
+
+# depindex_keep_pre DIR INDEX: write depindex.pp and depindex.sums from
+# the indexed copy DIR, whose objects INDEX lists.
+depindex_keep_pre()
+{
+	local dir=$1 idx=$2
+
+	{
+		printf '# pp %s\n' "$(depindex_pp_key)"
+		(cd "$dir" && find . -name '*.o.pphash' -printf '%P\0' |
+			xargs -0 awk '{ f = FILENAME; sub(/\.pphash$/, "", f); print f, $1 }')
+	} >"$SCRATCH_DIR/depindex.pp.tmp" &&
+		awk 'NR > 1 { for (i = 2; i <= NF; i++) print $i }' "$idx" | sort -u |
+		(cd "$dir" && depindex_files0 | xargs -0 -r sha256sum) \
+			>"$SCRATCH_DIR/depindex.sums.tmp" ||
+		die "$EXIT_ERROR" "cannot write $SCRATCH_DIR/depindex.pp"
+	mv "$SCRATCH_DIR/depindex.pp.tmp" "$SCRATCH_DIR/depindex.pp" &&
+		mv "$SCRATCH_DIR/depindex.sums.tmp" "$SCRATCH_DIR/depindex.sums" ||
+		die "$EXIT_ERROR" "cannot write $SCRATCH_DIR/depindex.pp"
+}
+
+# depindex_pre_hashes OBJ...: "OBJ SHA256" for each OBJ whose index hash
+# stands for its preprocessed source in the scratch copy now (its pre
+# side): the key is this one, and every file OBJ read when indexed is in
+# the tree and the same.  A file outside the tree may only be pin-line.h
+# (its content is in the key).
+depindex_pre_hashes()
+{
+	local idx=$SCRATCH_DIR/depindex pp=$SCRATCH_DIR/depindex.pp
+	local sums=$SCRATCH_DIR/depindex.sums
+
+	[ -f "$pp" ] && [ -f "$sums" ] || return 0
+	[ "$(head -n 1 "$pp")" = "# pp $(depindex_pp_key)" ] || return 0
+	printf '%s\n' "$@" >"$WORK/pp-objs"
+	# the files the objects read, as they are now
+	awk 'FILENAME == ARGV[1] { want[$1] = 1; next }
+		FNR > 1 && ($1 in want) { for (i = 2; i <= NF; i++) print $i }' \
+		"$WORK/pp-objs" "$idx" | sort -u >"$WORK/pp-files"
+	awk 'FILENAME == ARGV[1] { want[$1] = 1; next }
+		($2 in want) { print $2 }' "$WORK/pp-files" "$sums" |
+		(cd "$SCRATCH_TREE" && depindex_files0 | xargs -0 -r sha256sum) \
+			>"$WORK/pp-now" || die "$EXIT_ERROR" "cannot read the files of $SCRATCH_TREE"
+	awk -v pin=/create/lib/pin-line.h '
+		FILENAME == ARGV[1] { then[$2] = $1; next }
+		FILENAME == ARGV[2] { same[$2] = ($2 in then) && then[$2] == $1; next }
+		FILENAME == ARGV[3] { want[$1] = 1; next }
+		FILENAME == ARGV[4] { if (FNR > 1 && ($1 in want)) hash[$1] = $2; next }
+		FNR > 1 && ($1 in hash) {
+			for (i = 2; i <= NF; i++)
+				if (!same[$i] && !(!($i in then) &&
+				    substr("/" $i, length($i) + 2 - length(pin)) == pin))
+					next
+			print $1, hash[$1]
+		}' "$sums" "$WORK/pp-now" "$WORK/pp-objs" "$pp" "$idx"
 }
 
 # depindex_readers HEADER: the objects whose input includes HEADER (a

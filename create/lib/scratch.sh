@@ -115,6 +115,16 @@ scratch_touch()
 # and per variable, so that each can be compared and carried on its own.
 SCRATCH_SECTION_FLAGS="-ffunction-sections -fdata-sections"
 SCRATCH_KCFLAGS=$SCRATCH_SECTION_FLAGS
+# With __LINE__ pinned (pin-line.h): the builds where lines moved, and the
+# preprocessing of the screen and of the dependency index.
+SCRATCH_PINNED_FLAGS="$SCRATCH_SECTION_FLAGS -include $SELF_DIR/lib/pin-line.h"
+
+# scratch_kcflags FLAGS: the KCFLAGS of a make with FLAGS (the core's
+# include directory added, for <ksplice-patch.h>).
+scratch_kcflags()
+{
+	printf '%s -I%s\n' "$1" "$(cd "$CORE_INCLUDE" && pwd)"
+}
 
 # scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch with
 # KCFLAGS=$SCRATCH_KCFLAGS, and <ksplice-patch.h> on the include path.
@@ -143,7 +153,7 @@ scratch_build_objects()
 	done
 	# fd 7: progress lines, past run_logged's redirection to the log
 	run_logged "$log" scratch_make_objects \
-		"$SCRATCH_KCFLAGS -I$(cd "$CORE_INCLUDE" && pwd)" "$@" 7>&1
+		"$(scratch_kcflags "$SCRATCH_KCFLAGS")" "$@" 7>&1
 }
 
 # Objects per make when there are many: a progress line after each batch.

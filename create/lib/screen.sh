@@ -7,7 +7,8 @@
 # same program (the patch changes a comment, a macro they never use, or
 # declares a new function).  Kbuild preprocesses an object's source with
 # the object's own flags (make DIR/FILE.i) in a fraction of the time of a
-# compile.  Each reader is preprocessed before and after the patch, with
+# compile.  Each reader is preprocessed before and after the patch (its
+# pre side, for most, is a hash the dependency index keeps: depindex.sh), with
 # __LINE__ pinned as for the objects built again when lines moved
 # (pin-line.h: a difference only in __LINE__ values, a WARN_ON below the
 # patched lines, is no change to the differ either), and the two are
@@ -28,7 +29,7 @@ declare -A SCREENED=()
 # screen_normalize FILE: FILE's tokens without line markers or blank lines.
 screen_normalize()
 {
-	sed -e '/^# [0-9]/d' -e '/^[[:space:]]*$/d' "$1"
+	sed -f "$SELF_DIR/lib/pp-normalize.sed" "$1"
 }
 
 # screen_new_decls A B: succeed when normalized B differs from normalized A
@@ -80,14 +81,22 @@ screen_decls_only()
 	done
 }
 
+# Trusted index hashes, a few of which are checked against the tree
+# before they stand for the pre side of the rest.
+SCREEN_INDEX_SAMPLES=4
+
+# The index hash of each reader's pre side (depindex_pre_hashes), for
+# those whose pre side is not preprocessed.
+declare -A SCREEN_PRE=()
+
 # screen_header_readers PATCHED_SRC...: drop from OBJS the objects that
 # only read changed headers and whose preprocessed input is the same
 # after the patch; SCREENED[header] is set for each header they read.
 # Runs with the scratch copy in its pre state and leaves it so.
 screen_header_readers()
 {
-	local obj src only_h kept=0 same=0
-	local -a cand=() targets=() keep=()
+	local obj src only_h kept=0 same=0 kind
+	local -a cand=() pre=() again=() keep=()
 	local -A direct=()
 
 	for src in "$@"; do
@@ -103,25 +112,39 @@ screen_header_readers()
 		if [ -n "$only_h" ] && [ -z "${direct[${obj%.o}.c]:-}" ] &&
 			[ -f "$SCRATCH_TREE/${obj%.o}.c" ]; then
 			cand+=("$obj")
-			targets+=("${obj%.o}.i")
 		fi
 	done
 	[ ${#cand[@]} -gt 0 ] || return 0
-	say "Preprocessing the ${#cand[@]} objects that read the changed header(s), before and after the patch..."
+	screen_index_pre "${cand[@]}"
 	for obj in "${cand[@]}"; do
+		[ -n "${SCREEN_PRE[$obj]:-}" ] || [ -f "$WORK/screen-pre/${obj%.o}.i" ] ||
+			pre+=("$obj")
 		scratch_touch obj "${obj%.o}.i" "$(dirname "$obj")/.$(basename "${obj%.o}").i.cmd"
 	done
-	screen_preprocess pre "${targets[@]}"
+	say "Preprocessing the ${#cand[@]} objects that read the changed header(s), before and after the patch (${#SCREEN_PRE[@]} of them before from the index)..."
+	[ ${#pre[@]} -eq 0 ] || screen_preprocess pre "${pre[@]}"
 	apply_patch_to_scratch
-	screen_preprocess post "${targets[@]}"
+	screen_preprocess post "${cand[@]}"
 	scratch_to_pre
-	while read -r obj; do
-		same=$((same + 1))
-		for src in ${OBJ_SRCS[$obj]}; do
-			SCREENED[$src]=1
-		done
-		unset "OBJ_SRCS[$obj]" "OBJ_KIND[$obj]"
+	while read -r kind obj; do
+		case $kind in
+		same) screen_drop "$obj"; same=$((same + 1)) ;;
+		again) again+=("$obj") ;;
+		esac
 	done < <(screen_compare "${cand[@]}")
+	if [ ${#again[@]} -gt 0 ]; then
+		# an index hash that differs: only the pre side itself tells
+		# whether all the object gains is a prototype
+		say "Preprocessing ${#again[@]} of them before the patch, to compare their sources..."
+		for obj in "${again[@]}"; do
+			unset "SCREEN_PRE[$obj]"
+		done
+		screen_preprocess pre "${again[@]}"
+		while read -r kind obj; do
+			screen_drop "$obj"
+			same=$((same + 1))
+		done < <(screen_compare "${again[@]}")
+	fi
 	kept=$((${#cand[@]} - same))
 	for obj in "${OBJS[@]}"; do
 		[ -z "${OBJ_SRCS[$obj]+set}" ] || keep+=("$obj")
@@ -131,8 +154,82 @@ screen_header_readers()
 	rm -rf "$WORK/screen-pre" "$WORK/screen-post"
 }
 
+# screen_drop OBJ: OBJ compiles the same program after the patch; it is
+# not compiled, and the changed headers it reads count as screened.
+screen_drop()
+{
+	local src
+
+	for src in ${OBJ_SRCS[$1]}; do
+		SCREENED[$src]=1
+	done
+	unset "OBJ_SRCS[$1]" "OBJ_KIND[$1]"
+}
+
+# screen_index_pre OBJ...: set SCREEN_PRE for the OBJs whose pre side the
+# dependency index holds (depindex_pre_hashes), once a few of them,
+# preprocessed now, agree with their index hashes: at least one of each
+# kind (vmlinux, module), or that kind is preprocessed.  Where one
+# disagrees (another compiler or other flags than the index was made
+# with), none is used.  The samples' pre sides are left in
+# WORK/screen-pre.  Runs in the pre state.
+screen_index_pre()
+{
+	local obj hash n step i bad=''
+	local -a have=() sample=()
+	local -A seen=() good=()
+
+	SCREEN_PRE=()
+	while read -r obj hash; do
+		SCREEN_PRE[$obj]=$hash
+		have+=("$obj")
+	done < <(depindex_pre_hashes "$@")
+	n=${#have[@]}
+	[ "$n" -gt 0 ] || return 0
+	step=$(((n + SCREEN_INDEX_SAMPLES - 1) / SCREEN_INDEX_SAMPLES))
+	for ((i = 0; i < n; i += step)); do
+		sample+=("${have[i]}")
+		seen[${OBJ_KIND[${have[i]}]}]=1
+	done
+	for obj in "${have[@]}"; do
+		[ -z "${seen[${OBJ_KIND[$obj]}]:-}" ] || continue
+		sample+=("$obj")
+		seen[${OBJ_KIND[$obj]}]=1
+	done
+	for obj in "${sample[@]}"; do
+		scratch_touch obj "${obj%.o}.i" "$(dirname "$obj")/.$(basename "${obj%.o}").i.cmd"
+	done
+	screen_preprocess pre "${sample[@]}"
+	for obj in "${sample[@]}"; do
+		hash=$(screen_hash "$WORK/screen-pre/${obj%.o}.i")
+		if [ "$hash" = "${SCREEN_PRE[$obj]}" ]; then
+			good[${OBJ_KIND[$obj]}]=1
+		elif [ -n "$hash" ]; then
+			bad+=" $obj"
+		fi
+		unset "SCREEN_PRE[$obj]"
+	done
+	if [ -n "$bad" ]; then
+		say "The dependency index's preprocessed sources differ from this tree's for${bad}: all are preprocessed again"
+		SCREEN_PRE=()
+		return 0
+	fi
+	for obj in "${!SCREEN_PRE[@]}"; do
+		[ -n "${good[${OBJ_KIND[$obj]}]:-}" ] || unset "SCREEN_PRE[$obj]"
+	done
+}
+
+# screen_hash FILE: the sha256 of FILE's reduced source, as the index has it.
+screen_hash()
+{
+	[ -f "$1" ] || return 0
+	screen_normalize "$1" | sha256sum | cut -d ' ' -f 1
+}
+
 # screen_same OBJ: is OBJ's preprocessed input after the patch the same
-# as before, or only gains prototypes (see the top of this file)?
+# as before, or only gains prototypes (see the top of this file)?  Prints
+# "same OBJ" if so, "again OBJ" where the pre side is an index hash that
+# differs (its source decides).
 screen_same()
 {
 	local a=$WORK/screen-pre/${1%.o}.i b=$WORK/screen-post/${1%.o}.i
@@ -140,14 +237,24 @@ screen_same()
 
 	# one that Kbuild cannot preprocess on its own (a generated header
 	# that only the object's rule makes) is compiled
-	[ -f "$a" ] && [ -f "$b" ] || return 1
-	! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" || return 1
+	[ -f "$b" ] || return 0
+	! grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' "$b" || return 0
+	if [ -n "${SCREEN_PRE[$1]:-}" ]; then
+		if [ "$(screen_hash "$b")" = "${SCREEN_PRE[$1]}" ]; then
+			echo "same $1"
+		else
+			echo "again $1"
+		fi
+		return 0
+	fi
+	[ -f "$a" ] || return 0
 	d=$(diff <(screen_normalize "$a") <(screen_normalize "$b"))
-	[ -z "$d" ] || screen_decls_only "$d" "$b"
+	if [ -z "$d" ] || screen_decls_only "$d" "$b"; then
+		echo "same $1"
+	fi
 }
 
-# screen_compare OBJ...: print the OBJs that screen_same, comparing in
-# $JOBS processes.
+# screen_compare OBJ...: screen_same for each OBJ, in $JOBS processes.
 screen_compare()
 {
 	local w i
@@ -155,7 +262,7 @@ screen_compare()
 
 	for ((w = 0; w < JOBS; w++)); do
 		for ((i = w; i < ${#objs[@]}; i += JOBS)); do
-			! screen_same "${objs[i]}" || printf '%s\n' "${objs[i]}"
+			screen_same "${objs[i]}"
 		done >"$WORK/screen-same.$w" &
 	done
 	wait
@@ -163,18 +270,22 @@ screen_compare()
 	rm -f "$WORK"/screen-same.*
 }
 
-# screen_preprocess KIND TARGET...: make the .i TARGETs in the scratch
+# screen_preprocess KIND OBJ...: make the OBJs' .i files in the scratch
 # copy (going on past those Kbuild cannot make), with __LINE__ pinned as
 # for the pinned builds (a moved __LINE__ is no change: see diff.c), and
 # move those made to WORK/screen-KIND/.
 screen_preprocess()
 {
-	local kind=$1 t
+	local kind=$1 obj t
+	local -a targets=()
 
 	shift
-	SCRATCH_KCFLAGS="$SCRATCH_SECTION_FLAGS -include $SELF_DIR/lib/pin-line.h" \
-		SCRATCH_KEEP_GOING=1 scratch_build_objects "$WORK/build-screen-$kind.log" "$@"
-	for t in "$@"; do
+	for obj in "$@"; do
+		targets+=("${obj%.o}.i")
+	done
+	SCRATCH_KCFLAGS=$SCRATCH_PINNED_FLAGS \
+		SCRATCH_KEEP_GOING=1 scratch_build_objects "$WORK/build-screen-$kind.log" "${targets[@]}"
+	for t in "${targets[@]}"; do
 		[ -f "$SCRATCH_TREE/$t" ] || continue
 		mkdir -p "$WORK/screen-$kind/$(dirname "$t")"
 		mv "$SCRATCH_TREE/$t" "$WORK/screen-$kind/$t" ||

@@ -74,6 +74,32 @@ create --patch="$T/proto.patch" --id=t_hdr --config="$CFG" "$SRC"
 grep -q "3 of them compile the same tokens after the patch; 0 do not" "$T/out" ||
 	fail "the readers gaining a prototype were not screened"
 
+# many readers: the side before the patch comes from the index's hashes
+# for all but a few samples (preprocessed, they agree with the index);
+# a comment keeps every hash, so none is preprocessed again
+sed_patch include/linux/bsearch.h 's|^#include <linux/types.h>$|/* a comment */\n&|' >"$T/bsearch-comment.patch"
+create --patch="$T/bsearch-comment.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "bsearch.h comment: status $STATUS, want 5"
+readers=$(sed -n 's/^include\/linux\/bsearch.h is read by \([0-9]*\) objects of vmlinux, \([0-9]*\) of modules and [0-9]* others$/\1 + \2/p' "$T/out")
+readers=$((${readers:-0}))
+[ "$readers" -gt 10 ] || fail "bsearch.h has $readers readers"
+from_index=$(sed -n 's/.*before and after the patch (\([0-9]*\) of them before from the index).*/\1/p' "$T/out")
+[ "${from_index:-0}" -ge $((readers - 6)) ] ||
+	fail "$readers readers, ${from_index:-none} of them from the index"
+grep -q "^$readers of them compile the same tokens after the patch; 0 do not" "$T/out" ||
+	fail "the bsearch.h comment: readers not all screened"
+grep -q "to compare their sources" "$T/out" && fail "a comment made readers be compared again"
+# a prototype changes every hash: each reader's side before the patch is
+# preprocessed then, and the new declaration told apart
+sed_patch include/linux/bsearch.h 's|^extern void \*bsearch(.*|&\nextern void ksplice_unused_bsearch(int);|' \
+	>"$T/bsearch-proto.patch"
+create --patch="$T/bsearch-proto.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "bsearch.h prototype: status $STATUS, want 5"
+grep -q "^Preprocessing $from_index of them before the patch, to compare their sources" "$T/out" ||
+	fail "the readers whose hash changed were not compared by their sources"
+grep -q "^$readers of them compile the same tokens after the patch; 0 do not" "$T/out" ||
+	fail "the bsearch.h prototype: readers not all screened"
+
 # a struct read by many objects gains a field: a few are compiled first,
 # and the patch is refused then
 awk '{ print } /^\tbool percpu_pvec_drained;$/ && !done { print "\tint ksplice_extra;"; done = 1 }' \

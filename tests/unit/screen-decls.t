@@ -6,6 +6,7 @@
 set -u
 ROOT=${KSPLICE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 T=${KSPLICE_TEST_TMP:-$(mktemp -d)}
+SELF_DIR=$ROOT/create
 . "$ROOT/create/lib/screen.sh" || exit 1
 fail() { echo "FAIL: $*"; exit 1; }
 
