@@ -79,14 +79,19 @@ kept_keys()
 KEPT_MISSES=()
 kept_reuse()
 {
-	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want
+	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want first
 	local -a have=() cmds=()
 	local -A keys=()
 
 	shift
 	KEPT_MISSES=()
 	for obj in "$@"; do
-		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] && [ -f "$kept/$obj.cmd" ]; then
+		first=
+		[ ! -f "$kept/$obj.cmd" ] || read -r first <"$kept/$obj.cmd" || first=
+		# made by the name it is made by now (an object of another
+		# directory's makefile, SCRATCH_TARGET, was once made as its own)
+		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] &&
+			[[ $first == "cmd_${SCRATCH_TARGET[$obj]:-$obj} := "* ]]; then
 			have+=("$obj")
 			cmds+=("$kept/$obj.cmd")
 		else

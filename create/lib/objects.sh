@@ -18,7 +18,12 @@
 
 # Directory -> " OBJ ... " lists from kbuild-objects.mk, and the state of
 # every directory: y (built in), m (holds modules only) or - (not built).
-declare -A OBJECTS_Y=() OBJECTS_M=() OBJECTS_DIR=()
+# An object a directory's makefile lists from elsewhere (arch/x86/kvm's
+# arch/x86/kvm/../../../virt/kvm/kvm_main.o) is known by its path from
+# the top (virt/kvm/kvm_main.o): OBJECTS_HOME maps it to the directory
+# whose list names it, SCRATCH_TARGET (scratch.sh) to the name it is
+# listed and made by.
+declare -A OBJECTS_Y=() OBJECTS_M=() OBJECTS_DIR=() OBJECTS_HOME=()
 declare -A OBJ_SRCS=() OBJ_KIND=() OBJ_MODULE=()
 OBJS=()
 # Objects outside vmlinux and the modules that read a changed header (the
@@ -143,6 +148,7 @@ objects_kbuild()
 			die "$EXIT_ERROR" "Kbuild cannot list the objects of $dir (see above)"
 			;;
 		esac
+		[[ " $rest " != *"/../"* ]] || objects_away "$dir" $rest
 	done <"$out"
 	for dir in "$@"; do
 		[ -n "${OBJECTS_Y[$dir]+set}" ] || {
@@ -150,6 +156,65 @@ objects_kbuild()
 			die "$EXIT_ERROR" "Kbuild did not list the objects of $dir (see above)"
 		}
 	done
+}
+
+# objects_away DIR OBJ...: record the OBJs of DIR's list that lie in
+# another directory (a "/../" in their names).
+objects_away()
+{
+	local dir=$1 obj top
+
+	shift
+	for obj in "$@"; do
+		[[ $obj == *"/../"* ]] || continue
+		top=$(realpath -m -s --relative-to="$SCRATCH_TREE" "$SCRATCH_TREE/$obj")
+		case $top in
+		../* | /*) continue ;;	# outside the tree
+		esac
+		OBJECTS_HOME[$top]=$dir
+		SCRATCH_TARGET[$top]=$obj
+	done
+}
+
+# objects_elsewhere OBJ...: for OBJs that no list of their own directory
+# names, ask Kbuild for the directories whose makefiles name their files
+# (found by grep; a makefile fragment such as virt/kvm/Makefile.kvm is
+# followed to the makefiles that include it), so that OBJECTS_HOME has
+# them if Kbuild builds them from there.
+objects_elsewhere()
+{
+	local obj file
+	local -a pat=() frag=() dirs=()
+
+	for obj in "$@"; do
+		pat+=(-e "${obj##*/}")
+	done
+	[ ${#pat[@]} -gt 0 ] || return 0
+	while read -r file; do
+		file=${file#./}
+		case ${file##*/} in
+		Makefile | Kbuild) dirs+=("$(objects_parent "$file")/x") ;;
+		*) frag+=(-e "${file##*/}") ;;
+		esac
+	done < <(objects_makefiles_naming "${pat[@]}")
+	if [ ${#frag[@]} -gt 0 ]; then
+		while read -r file; do
+			file=${file#./}
+			case ${file##*/} in
+			Makefile | Kbuild) dirs+=("$(objects_parent "$file")/x") ;;
+			esac
+		done < <(objects_makefiles_naming "${frag[@]}")
+	fi
+	[ ${#dirs[@]} -eq 0 ] || objects_query "${dirs[@]}"
+}
+
+# objects_makefiles_naming GREP-PATTERN...: the kernel's makefiles (and
+# makefile fragments) that contain a pattern, as paths from the top.
+objects_makefiles_naming()
+{
+	(cd "$SCRATCH_TREE" && grep -rlF --include=Makefile --include=Kbuild \
+		--include='Makefile.*' --exclude-dir=tools --exclude-dir=scripts \
+		--exclude-dir=Documentation --exclude-dir=samples "$@" .) || :
 }
 
 # objects_dir_state DIR: set OBJECTS_DIR[DIR] from the lists of the
@@ -184,7 +249,12 @@ objects_kind()
 {
 	local obj=$1 dir
 
-	dir=$(objects_parent "$obj")
+	if [ -n "${OBJECTS_HOME[$obj]:-}" ]; then
+		dir=${OBJECTS_HOME[$obj]}
+		obj=${SCRATCH_TARGET[$obj]}
+	else
+		dir=$(objects_parent "$obj")
+	fi
 	case ${OBJECTS_DIR[$dir]:-} in
 	y)
 		if [[ ${OBJECTS_Y[$dir]:-} == *" $obj "* ]]; then
@@ -262,13 +332,20 @@ objects_add()
 objects_find_header()
 {
 	local h=$1 obj kind nv=0 nm=0
-	local -a readers
+	local -a readers away=()
 
 	depindex_make
 	mapfile -t readers < <(depindex_readers "$h")
 	[ "${#readers[@]}" -gt 0 ] ||
 		die "$EXIT_NO_CHANGES" "no changes detected: no object of this kernel's configuration reads $h"
 	objects_query "${readers[@]}"
+	for obj in "${readers[@]}"; do
+		case $obj in
+		*.mod.o) ;;
+		*) [ -n "$(objects_kind "$obj")" ] || away+=("$obj") ;;
+		esac
+	done
+	[ ${#away[@]} -eq 0 ] || objects_elsewhere "${away[@]}"
 	for obj in "${readers[@]}"; do
 		case $obj in
 		*.mod.o) continue ;;	# a module's modpost data
@@ -309,6 +386,18 @@ objects_find()
 			module) modules+=("$obj") ;;
 			esac
 		done < <(objects_of "$src" 0 | awk '!seen[$0]++')
+		if [ $((${#vmlinux[@]} + ${#modules[@]})) -eq 0 ] &&
+			[ -z "${OBJECTS_HOME[${src%.c}.o]:-}" ]; then
+			# made by the makefile of another directory?
+			objects_elsewhere "${src%.c}.o"
+			if [ -n "${OBJECTS_HOME[${src%.c}.o]:-}" ]; then
+				kind=$(objects_kind "${src%.c}.o")
+				case $kind in
+				vmlinux) vmlinux+=("${src%.c}.o") ;;
+				module) modules+=("${src%.c}.o") ;;
+				esac
+			fi
+		fi
 		dir=$(objects_parent "$src")
 		[ $((${#vmlinux[@]} + ${#modules[@]})) -gt 0 ] ||
 			die "$EXIT_UNSUPPORTED" "$src is not built into this kernel's configuration: Kbuild builds no ${src%.c}.o, and no .c file it builds in $dir or $(objects_parent "$dir") #includes $src"

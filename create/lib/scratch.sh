@@ -159,15 +159,24 @@ scratch_build_objects()
 # Objects per make when there are many: a progress line after each batch.
 SCRATCH_BATCH=250
 
+# An object that a makefile of another directory builds (kvm.ko's
+# virt/kvm/kvm_main.o is made from arch/x86/kvm): the object, as a path
+# from the top -> the name Kbuild makes it by
+# (arch/x86/kvm/../../../virt/kvm/kvm_main.o).  Filled by objects.sh.
+declare -A SCRATCH_TARGET=()
+
 # scratch_make_objects KCFLAGS OBJECT...: the makes of scratch_build_objects.
 # With SCRATCH_KEEP_GOING=1, make goes on past a target it cannot make
 # (make -k), and the caller looks for the targets made.
 scratch_make_objects()
 {
-	local flags=$1 obj par=() ser=() done=0 k=${SCRATCH_KEEP_GOING:+-k}
+	local flags=$1 obj t par=() ser=() done=0 k=${SCRATCH_KEEP_GOING:+-k}
 
 	shift
 	for obj in "$@"; do
+		# OBJ.o, or OBJ.i: by the name Kbuild makes it by
+		t=${SCRATCH_TARGET[${obj%.*}.o]:-}
+		[ -z "$t" ] || obj=${t%.o}.${obj##*.}
 		case $obj in
 		arch/x86/*) ser+=("$obj") ;;
 		*) par+=("$obj") ;;
