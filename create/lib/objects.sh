@@ -183,28 +183,25 @@ objects_away()
 # them if Kbuild builds them from there.
 objects_elsewhere()
 {
-	local obj file
+	local obj file round
 	local -a pat=() frag=() dirs=()
 
 	for obj in "$@"; do
 		pat+=(-e "${obj##*/}")
 	done
-	[ ${#pat[@]} -gt 0 ] || return 0
-	while read -r file; do
-		file=${file#./}
-		case ${file##*/} in
-		Makefile | Kbuild) dirs+=("$(objects_parent "$file")/x") ;;
-		*) frag+=(-e "${file##*/}") ;;
-		esac
-	done < <(objects_makefiles_naming "${pat[@]}")
-	if [ ${#frag[@]} -gt 0 ]; then
+	# the makefiles naming the files, then those including the fragments
+	for round in 1 2; do
+		[ ${#pat[@]} -gt 0 ] || break
+		frag=()
 		while read -r file; do
 			file=${file#./}
 			case ${file##*/} in
 			Makefile | Kbuild) dirs+=("$(objects_parent "$file")/x") ;;
+			*) frag+=(-e "${file##*/}") ;;
 			esac
-		done < <(objects_makefiles_naming "${frag[@]}")
-	fi
+		done < <(objects_makefiles_naming "${pat[@]}")
+		pat=("${frag[@]}")
+	done
 	[ ${#dirs[@]} -eq 0 ] || objects_query "${dirs[@]}"
 }
 

@@ -9,19 +9,7 @@
 # and its modules.
 . "$(dirname "$0")/create-real-tree.sh"
 
-# A stub ksplice-objdiff that keeps the manifest and the objects, and
-# finds nothing.
 stub_objdiff_no_changes
-{
-	echo '#!/bin/bash'
-	echo 'for a in "$@"; do last=$a; done'
-	echo "cp \"\$last\" \"$T/manifest\""
-	echo "read -r _ pre post _ <\"\$last\""
-	echo "cp \"\$pre\" \"$T/pre.o\" && cp \"\$post\" \"$T/post.o\""
-	sed -n '2,$p' "$T/objdiff"
-} >"$T/keep"
-mv "$T/keep" "$T/objdiff"
-chmod +x "$T/objdiff"
 
 sed_patch virt/kvm/kvm_main.c 's|kvm: exiting hardware virtualization|kvm: leaving hardware virtualization|' \
 	>"$T/kvm.patch"

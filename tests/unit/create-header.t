@@ -10,17 +10,7 @@
 . "$(dirname "$0")/create-real-tree.sh"
 
 PATCHES=$ROOT/tests/patches
-# A stub ksplice-objdiff that keeps the manifest and finds nothing.
-no_changes=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
-	"$ROOT/ksplice-core/ksplice-format.h")
-{
-	echo '#!/bin/bash'
-	echo 'for a in "$@"; do last=$a; done'
-	echo "cp \"\$last\" \"$T/manifest\""
-	echo "exit $no_changes"
-} >"$T/objdiff"
-chmod +x "$T/objdiff"
-export KSPLICE_OBJDIFF=$T/objdiff
+stub_objdiff_no_changes
 
 # the objects that read inotify.h, and only they
 create --patch="$PATCHES/inotify-mask.patch" --id=t_hdr --config="$CFG" "$SRC"

@@ -30,14 +30,23 @@ sed_patch()
 
 # stub_objdiff_no_changes: ksplice-create runs a ksplice-objdiff that finds
 # no changes (KSPLICE_EXIT_NO_CHANGES of ksplice-format.h), for the tests
-# of what comes before it: the builds.
+# of what comes before it: the builds.  The stub keeps what it was given:
+# the manifest in $T/manifest, its first object before and after the
+# patch in $T/pre.o and $T/post.o.
 stub_objdiff_no_changes()
 {
 	local code
 
 	code=$(sed -n 's/^#define KSPLICE_EXIT_NO_CHANGES[[:space:]]*\([0-9]*\).*/\1/p' \
 		"$ROOT/ksplice-core/ksplice-format.h")
-	printf '#!/bin/sh\nexit %s\n' "$code" >"$T/objdiff"
+	{
+		echo '#!/bin/bash'
+		echo 'for a in "$@"; do last=$a; done'
+		echo "cp \"\$last\" \"$T/manifest\""
+		echo "read -r _ pre post _ <\"\$last\""
+		echo "cp \"\$pre\" \"$T/pre.o\" && cp \"\$post\" \"$T/post.o\""
+		echo "exit $code"
+	} >"$T/objdiff"
 	chmod +x "$T/objdiff"
 	export KSPLICE_OBJDIFF=$T/objdiff
 }

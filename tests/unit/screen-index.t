@@ -34,8 +34,9 @@ for f in a.c b.c d.c sub/c.c h1.h h2.h; do
 	echo "int ${f//[^a-z0-9]/_};" >"$SCRATCH_TREE/$f"
 done
 
-# pp OBJ: the stub's preprocessed source of OBJ, from the tree as it is
-pp()
+# pp_tree OBJ: the stub's preprocessed source of OBJ, from the tree as it
+# is; pp OBJ: the stub preprocessor (pp_tree, unless a case says otherwise)
+pp_tree()
 {
 	local f
 
@@ -44,6 +45,7 @@ pp()
 		cat "$SCRATCH_TREE/$f"
 	done
 }
+pp() { pp_tree "$@"; }
 
 # the index, as depindex_make leaves it (pin-line.h read from elsewhere)
 {
@@ -143,16 +145,7 @@ pp() { printf 'int other;\n'; }
 screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
 [ -z "$(keys)" ] || fail "a sample disagrees: index used for $(keys)"
 grep -q "differ from this tree's for a.o" "$T/out" || fail "the disagreement is not said"
-unset -f pp
-pp()
-{
-	local f
-
-	for f in ${INPUTS[$1]}; do
-		printf '# 1 "%s"\n\n' "$f"
-		cat "$SCRATCH_TREE/$f"
-	done
-}
+pp() { pp_tree "$@"; }
 
 # screen_same on an index hash: the same after the patch, or "again"
 # (the pre side decides) when it differs; never "same" when it differs
