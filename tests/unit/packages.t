@@ -39,10 +39,17 @@ for f in $(grep -l 'Acquire::' /etc/apt/apt.conf.d/* 2>/dev/null); do
 	cp "$f" "$R/etc/apt/apt.conf.d/"
 done
 mount -t proc proc "$R/proc" || fail "cannot mount proc in the root"
-mkdir -p "$R/tmp/debs" && cp "$T"/debs/*.deb "$R/tmp/debs/"
+# the packages by their paths in the root (named here: the root's apt
+# does not expand a pattern, and this machine's shell sees no /tmp/debs)
+debs=()
+for f in "$T"/debs/*.deb; do
+	[ -f "$f" ] || fail "make-deb made no package"
+	debs+=("/tmp/debs/${f##*/}")
+done
+mkdir -p "$R/tmp/debs" && cp "$T"/debs/*.deb "$R/tmp/debs/" || fail "cannot copy the packages"
 in_root() { chroot "$R" env DEBIAN_FRONTEND=noninteractive LC_ALL=C "$@"; }
 in_root apt-get update -qq >"$T/apt.log" 2>&1 || { cat "$T/apt.log"; fail "apt-get update"; }
-in_root apt-get install -y -qq --no-install-recommends /tmp/debs/*.deb \
+in_root apt-get install -y -qq --no-install-recommends "${debs[@]}" \
 	"linux-headers-$REL" man-db >"$T/apt.log" 2>&1 ||
 	{ tail -40 "$T/apt.log"; fail "apt-get install of the packages"; }
 
