@@ -95,6 +95,28 @@ run_logged()
 	"$@" >"$log" 2>&1
 }
 
+# run_each FUNC ARG...: FUNC ARG for every ARG, in $JOBS processes (each
+# ARG's output in WORK), then all their output in the order of the ARGs.
+run_each()
+{
+	local func=$1 w i n=${JOBS:-1}
+	local -a args files=()
+
+	shift
+	args=("$@")
+	for ((i = 0; i < ${#args[@]}; i++)); do
+		files+=("$WORK/each-$func.$i")
+	done
+	for ((w = 0; w < n; w++)); do
+		for ((i = w; i < ${#args[@]}; i += n)); do
+			"$func" "${args[i]}" >"${files[i]}"
+		done &
+	done
+	wait
+	[ ${#files[@]} -eq 0 ] || cat -- "${files[@]}"
+	rm -f -- "${files[@]}"
+}
+
 # show_build_errors LOG: the useful part of a failed build's output: the
 # compiler's diagnostics, without make's directory chatter.
 show_build_errors()

@@ -72,24 +72,14 @@ layout_check_one()
 }
 
 # layout_check OBJ...: refuse (exit 6) if a type changes its layout in
-# any.  The objects are read in $JOBS processes.
+# any.  The objects are read in $JOBS processes (run_each).
 layout_check()
 {
-	local w i line bad=0
-	local -a objs=("$@")
+	local line bad=0
 
-	for ((w = 0; w < ${JOBS:-1}; w++)); do
-		for ((i = w; i < ${#objs[@]}; i += ${JOBS:-1})); do
-			layout_check_one "${objs[i]}" >"$WORK/layout.$i"
-		done &
-	done
-	wait
-	for ((i = 0; i < ${#objs[@]}; i++)); do
-		while IFS= read -r line; do
-			printf '%s: error: %s: existing instances have the old layout\n' "$PROG" "$line" >&2
-			bad=$((bad + 1))
-		done <"$WORK/layout.$i"
-		rm -f "$WORK/layout.$i"
-	done
+	while IFS= read -r line; do
+		printf '%s: error: %s: existing instances have the old layout\n' "$PROG" "$line" >&2
+		bad=$((bad + 1))
+	done < <(run_each layout_check_one "$@")
 	[ "$bad" = 0 ] || die "$EXIT_UNSUPPORTED" "the patch changes the layout of $bad type(s) that the running kernel uses (see above)"
 }

@@ -328,8 +328,9 @@ objects_add()
 # the dependency index, depindex.sh).
 objects_find_header()
 {
-	local h=$1 obj kind nv=0 nm=0
+	local h=$1 obj nv=0 nm=0
 	local -a readers away=()
+	local -A kind=()
 
 	depindex_make
 	mapfile -t readers < <(depindex_readers "$h")
@@ -338,17 +339,20 @@ objects_find_header()
 	objects_query "${readers[@]}"
 	for obj in "${readers[@]}"; do
 		case $obj in
-		*.mod.o) ;;
-		*) [ -n "$(objects_kind "$obj")" ] || away+=("$obj") ;;
-		esac
-	done
-	[ ${#away[@]} -eq 0 ] || objects_elsewhere "${away[@]}"
-	for obj in "${readers[@]}"; do
-		case $obj in
 		*.mod.o) continue ;;	# a module's modpost data
 		esac
-		kind=$(objects_kind "$obj")
-		case $kind in
+		kind[$obj]=$(objects_kind "$obj")
+		[ -n "${kind[$obj]}" ] || away+=("$obj")
+	done
+	if [ ${#away[@]} -gt 0 ]; then
+		objects_elsewhere "${away[@]}"
+		for obj in "${away[@]}"; do
+			kind[$obj]=$(objects_kind "$obj")
+		done
+	fi
+	for obj in "${readers[@]}"; do
+		[ -n "${kind[$obj]+set}" ] || continue
+		case ${kind[$obj]} in
 		vmlinux) nv=$((nv + 1)) ;;
 		module) nm=$((nm + 1)) ;;
 		*)
@@ -356,7 +360,7 @@ objects_find_header()
 			continue
 			;;
 		esac
-		objects_add "$obj" "$h" "$kind"
+		objects_add "$obj" "$h" "${kind[$obj]}"
 	done
 	say "$h is read by $nv objects of vmlinux, $nm of modules and ${#OTHER_OBJS[@]} others"
 }

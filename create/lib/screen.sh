@@ -119,7 +119,6 @@ screen_header_readers()
 	for obj in "${cand[@]}"; do
 		[ -n "${SCREEN_PRE[$obj]:-}" ] || [ -f "$WORK/screen-pre/${obj%.o}.i" ] ||
 			pre+=("$obj")
-		scratch_touch obj "${obj%.o}.i" "$(dirname "$obj")/.$(basename "${obj%.o}").i.cmd"
 	done
 	say "Preprocessing the ${#cand[@]} objects that read the changed header(s), before and after the patch (${#SCREEN_PRE[@]} of them before from the index)..."
 	[ ${#pre[@]} -eq 0 ] || screen_preprocess pre "${pre[@]}"
@@ -131,7 +130,7 @@ screen_header_readers()
 		same) screen_drop "$obj"; same=$((same + 1)) ;;
 		again) again+=("$obj") ;;
 		esac
-	done < <(screen_compare "${cand[@]}")
+	done < <(run_each screen_same "${cand[@]}")
 	if [ ${#again[@]} -gt 0 ]; then
 		# an index hash that differs: only the pre side itself tells
 		# whether all the object gains is a prototype
@@ -143,7 +142,7 @@ screen_header_readers()
 		while read -r kind obj; do
 			screen_drop "$obj"
 			same=$((same + 1))
-		done < <(screen_compare "${again[@]}")
+		done < <(run_each screen_same "${again[@]}")
 	fi
 	kept=$((${#cand[@]} - same))
 	for obj in "${OBJS[@]}"; do
@@ -195,9 +194,6 @@ screen_index_pre()
 		[ -z "${seen[${OBJ_KIND[$obj]}]:-}" ] || continue
 		sample+=("$obj")
 		seen[${OBJ_KIND[$obj]}]=1
-	done
-	for obj in "${sample[@]}"; do
-		scratch_touch obj "${obj%.o}.i" "$(dirname "$obj")/.$(basename "${obj%.o}").i.cmd"
 	done
 	screen_preprocess pre "${sample[@]}"
 	for obj in "${sample[@]}"; do
@@ -254,22 +250,6 @@ screen_same()
 	fi
 }
 
-# screen_compare OBJ...: screen_same for each OBJ, in $JOBS processes.
-screen_compare()
-{
-	local w i
-	local -a objs=("$@")
-
-	for ((w = 0; w < JOBS; w++)); do
-		for ((i = w; i < ${#objs[@]}; i += JOBS)); do
-			screen_same "${objs[i]}"
-		done >"$WORK/screen-same.$w" &
-	done
-	wait
-	cat "$WORK"/screen-same.*
-	rm -f "$WORK"/screen-same.*
-}
-
 # screen_preprocess KIND OBJ...: make the OBJs' .i files in the scratch
 # copy (going on past those Kbuild cannot make), with __LINE__ pinned as
 # for the pinned builds (a moved __LINE__ is no change: see diff.c), and
@@ -277,12 +257,14 @@ screen_compare()
 screen_preprocess()
 {
 	local kind=$1 obj t
-	local -a targets=()
+	local -a targets=() made=()
 
 	shift
 	for obj in "$@"; do
 		targets+=("${obj%.o}.i")
+		made+=("${obj%.o}.i" "$(dirname "$obj")/.$(basename "${obj%.o}").i.cmd")
 	done
+	scratch_touch obj "${made[@]}"
 	SCRATCH_KCFLAGS=$SCRATCH_PINNED_FLAGS \
 		SCRATCH_KEEP_GOING=1 scratch_build_objects "$WORK/build-screen-$kind.log" "${targets[@]}"
 	for t in "${targets[@]}"; do

@@ -9,9 +9,11 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 command -v pahole >/dev/null || fail "pahole is missing (make deps installs dwarves)"
 
 PROG=ksplice-create
+SELF_DIR=$ROOT/create
+. "$ROOT/create/lib/common.sh"
+. "$ROOT/create/lib/layout.sh"
 EXIT_UNSUPPORTED=6
 die() { echo "die $1: $2" >&2; exit "$1"; }
-. "$ROOT/create/lib/layout.sh"
 
 WORK=$T/work
 mkdir -p "$WORK/pre/t" "$WORK/post/t"
