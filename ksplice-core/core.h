@@ -322,6 +322,8 @@ unsigned int ksplice_reloc_size(unsigned int type);
 bool ksplice_reloc_decode(unsigned int type, const u8 *field,
 			  unsigned long place, long addend,
 			  unsigned long *target);
+int ksplice_use_key_modules(struct ksplice_update *update,
+			    const struct ksplice_new *kn);
 bool ksplice_record_encode(const struct ksplice_update *update,
 			   const struct ksplice_reloc *r, u64 *out);
 int ksplice_finalize_init(void);

@@ -236,6 +236,8 @@ static int ksplice_link_new(struct ksplice_update *update,
 	ret = ksplice_check_finalized(update, kn);
 	if (!ret)
 		ret = ksplice_check_patches(update, kn);
+	if (!ret)
+		ret = ksplice_use_key_modules(update, kn);
 	if (ret)
 		return ret;
 	problem = ksplice_exports_problem(update, kn);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "keysites.h"
 #include "special.h"
 
 struct record {
@@ -66,6 +67,37 @@ static void put_data(FILE *f, const struct ksec *sec, unsigned long start,
 }
 
 /*
+ * A relocated field of a type's size at label + label_off, its value
+ * resolved as res with bias added to the addend.
+ */
+static void emit_field(struct new_state *st, FILE *f,
+		       const struct resolution *res, unsigned int type,
+		       const char *label, unsigned long label_off, long bias)
+{
+	static const unsigned char zero[8];
+
+	switch (res->kind) {
+	case RES_UNIT:
+		fprintf(f, "\t.reloc ., R_X86_64_%s, __ksplice_f%d%+ld\n",
+			rel_name(type), res->index, res->off + bias);
+		break;
+	case RES_COPY:
+		fprintf(f, "\t.reloc ., R_X86_64_%s, __ksplice_d%d%+ld\n",
+			rel_name(type), res->index, res->off + bias);
+		break;
+	case RES_EXPORT:
+		fprintf(f, "\t.reloc ., R_X86_64_%s, %s%+ld\n",
+			rel_name(type), res->name, res->off + bias);
+		break;
+	default:
+		add_record(st, label, label_off, res->off + bias, res->index,
+			   type);
+		break;
+	}
+	put_bytes(f, zero, rel_size(type));
+}
+
+/*
  * Emit [start, start+size) of sec with its relocations as the plan
  * resolved them; records refer to label + label_off + offset.
  */
@@ -74,14 +106,12 @@ static void emit_range(struct new_state *st, FILE *f, struct ksec *sec,
 		       const char *label, unsigned long label_off,
 		       const char *what)
 {
-	static const unsigned char zero[8];
 	unsigned long p = start, end = start + size;
 	size_t first, n, i;
 
 	n = rels_in(sec, start, end, &first);
 	for (i = first; i < first + n; i++) {
 		const struct krel *r = &sec->rels[i];
-		const struct resolution *res;
 		unsigned int fsize = rel_size(r->type);
 
 		if (!ksplice_rel_macro(r->type))
@@ -91,34 +121,50 @@ static void emit_range(struct new_state *st, FILE *f, struct ksec *sec,
 			fatal(EXIT_ERROR, "%s: %s: overlapping relocations at offset 0x%lx",
 			      sec->obj->name, what, r->off - start);
 		put_data(f, sec, p, r->off - p);
-		res = plan_resolution(st->plan, sec, i);
-		switch (res->kind) {
-		case RES_UNIT:
-			fprintf(f, "\t.reloc ., R_X86_64_%s, __ksplice_f%d%+ld\n",
-				rel_name(r->type), res->index, res->off);
-			break;
-		case RES_COPY:
-			fprintf(f, "\t.reloc ., R_X86_64_%s, __ksplice_d%d%+ld\n",
-				rel_name(r->type), res->index, res->off);
-			break;
-		case RES_EXPORT:
-			fprintf(f, "\t.reloc ., R_X86_64_%s, %s%+ld\n",
-				rel_name(r->type), res->name, res->off);
-			break;
-		default:
-			add_record(st, label, label_off + r->off - start,
-				   res->off, res->index, r->type);
-			break;
-		}
-		put_bytes(f, zero, fsize);
+		emit_field(st, f, plan_resolution(st->plan, sec, i), r->type,
+			   label, label_off + r->off - start, 0);
 		p = r->off + fsize;
 	}
 	put_data(f, sec, p, end - p);
 }
 
+/* A jump-label site made a jump to its check (keysites.h). */
+static void emit_keysite_jump(FILE *f, const struct keysite *ks)
+{
+	long disp = (long)ks->check - (long)(ks->site + ks->len);
+
+	if (ks->len == 2)
+		fprintf(f, "\t.byte 0xeb, 0x%02lx\t/* to its key's check */\n",
+			disp & 0xff);
+	else
+		fprintf(f, "\t.byte 0xe9\t/* to its key's check */\n\t.long %ld\n",
+			disp);
+}
+
+/* The check of a jump label's key, at label + ks->check. */
+static void emit_keycheck(struct new_state *st, FILE *f,
+			  const struct keysite *ks, const char *label)
+{
+	long back = (long)(ks->site + ks->len) -
+		    (long)(ks->check + KEYCHECK_SIZE);
+
+	fprintf(f, "\t/* the jump label at +0x%lx: the key's count */\n"
+		"\t.byte 0x83, 0x3d\n", ks->site);
+	emit_field(st, f, ks->key, R_PC32, label, ks->check + KEYCHECK_KEY,
+		   -(ks->key->off & 3) - KEYCHECK_KEY_BIAS);
+	fprintf(f, "\t.byte 0x00\n\t.byte 0x0f, 0x%02x\t/* %s */\n",
+		ks->branch ? 0x84 : 0x85, ks->branch ? "je" : "jne");
+	emit_field(st, f, ks->target, R_PC32, label,
+		   ks->check + KEYCHECK_TARGET, -4);
+	fprintf(f, "\t.byte 0xe9\n\t.long %ld\n", back);
+}
+
 static void emit_unit(struct new_state *st, FILE *f, struct unit *u)
 {
+	const struct plan *plan = st->plan;
+	unsigned long pos = 0;
 	char label[32], *what;
+	size_t first, n, i, k;
 
 	snprintf(label, sizeof(label), "__ksplice_f%d", u->newid);
 	fprintf(f, "\n\t.section .text.ksplice.%d,\"ax\",@progbits\n"
@@ -127,8 +173,25 @@ static void emit_unit(struct new_state *st, FILE *f, struct unit *u)
 		u->newid, label, label, label, label, u->asm_name,
 		u->asm_name);
 	what = xasprintf("function %s", u->name);
-	emit_range(st, f, u->sec, u->start, u->size, label, 0, what);
+	n = keysites_of(plan, u, &first);
+	for (i = first; i < first + n; i++) {
+		const struct keysite *ks = &plan->keysites[i];
+
+		emit_range(st, f, u->sec, u->start + pos, ks->site - pos,
+			   label, pos, what);
+		emit_keysite_jump(f, ks);
+		pos = ks->site + ks->len;
+	}
+	emit_range(st, f, u->sec, u->start + pos, u->size - pos, label, pos,
+		   what);
 	free(what);
+	/* the checks, in the order of their places */
+	for (k = 0; k < n; k++)
+		for (i = first; i < first + n; i++)
+			if (plan->keysites[i].check ==
+			    u->size + k * KEYCHECK_SIZE)
+				emit_keycheck(st, f, &plan->keysites[i],
+					      label);
 	fprintf(f, "\t.size %s, . - %s\n\t.size %s, . - %s\n", u->asm_name,
 		u->asm_name, label, label);
 }
@@ -138,6 +201,42 @@ static const char *sec_flags(const struct ksec *sec)
 	if (sec->code)
 		return "ax";
 	return sec->writable ? "aw" : "a";
+}
+
+static void start_table(FILE *f, const char *name, const struct ksec *sec,
+			const char *label)
+{
+	fprintf(f, "\n\t.section %s,\"%s\",@progbits\n"
+		"\t.balign %u\n\t.globl %s\n\t.hidden %s\n%s:\n",
+		name, sec_flags(sec), 1u << sec->align_pow, label, label,
+		label);
+}
+
+/*
+ * The unwind entries of the jump-label checks (the state at their site):
+ * after the others, in .orc_unwind_ip (relocs) and .orc_unwind.
+ */
+static void emit_keycheck_unwind(FILE *f, const struct plan *plan,
+				 const char *name, bool relocs,
+				 const char *label, bool started)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nkeysites; i++) {
+		const struct keysite *ks = &plan->keysites[i];
+
+		if (!ks->has_orc)
+			continue;
+		if (!started)
+			start_table(f, name, sec_find(ks->unit->sec->obj, name),
+				    label);
+		started = true;
+		if (relocs)
+			fprintf(f, "\t.long __ksplice_f%d + 0x%lx - .\n",
+				ks->unit->newid, ks->check);
+		else
+			put_bytes(f, ks->orc, ORC_SIZE);
+	}
 }
 
 static void emit_table(struct new_state *st, FILE *f, size_t k,
@@ -166,16 +265,12 @@ static void emit_table(struct new_state *st, FILE *f, size_t k,
 			char *what;
 
 			if (!u || !unit_carried(u) ||
-			    (e + 1) * entsize > sec->size)
+			    (e + 1) * entsize > sec->size ||
+			    keysites_dropped(plan, site, e))
 				continue;
-			if (!started) {
-				fprintf(f, "\n\t.section %s,\"%s\",@progbits\n"
-					"\t.balign %u\n\t.globl %s\n\t.hidden %s\n%s:\n",
-					name, sec_flags(sec),
-					1u << sec->align_pow, label, label,
-					label);
-				started = true;
-			}
+			if (!started)
+				start_table(f, name, sec, label);
+			started = true;
 			what = xasprintf("%s entry %zu", name, e);
 			if (relocs)
 				emit_range(st, f, sec, e * entsize, entsize,
@@ -187,6 +282,8 @@ static void emit_table(struct new_state *st, FILE *f, size_t k,
 			out += entsize;
 		}
 	}
+	if (sp->companion)
+		emit_keycheck_unwind(f, plan, name, relocs, label, started);
 }
 
 static void emit_specials(struct new_state *st, FILE *f)
@@ -325,7 +422,8 @@ static void emit_code_ranges(const struct plan *plan, FILE *f)
 
 			if (unit_carried(u))
 				fprintf(f, "\t{ .start = __ksplice_f%d, .size = 0x%lx },\t/* %s */\n",
-					u->newid, u->size, u->name);
+					u->newid, keysites_unit_size(plan, u),
+					u->name);
 		}
 	fputs("};\n\n", f);
 }

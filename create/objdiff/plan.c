@@ -9,6 +9,7 @@
 
 #include "correlate.h"
 #include "diff.h"
+#include "keysites.h"
 #include "plan.h"
 #include "policy.h"
 #include "special.h"
@@ -714,6 +715,7 @@ void plan_resolve(struct plan *plan)
 	number_units(plan);
 	resolve_units(plan);
 	resolve_tables(plan);
+	keysites_resolve(plan);
 	values_resolve(plan);
 	resolve_copies(plan);
 	plan_exports_resolve(plan);

@@ -44,6 +44,9 @@
 #include "units.h"
 #include "util.h"
 
+struct keysite;
+struct dropped_entry;
+
 /* How the new code gets the value of one relocation field. */
 enum res_kind {
 	RES_NONE,	/* not resolved (a section not emitted) */
@@ -143,6 +146,10 @@ struct plan {
 	size_t nvalues, cap_values;
 	struct export *exports;		/* sorted by name once resolved */
 	size_t nexports, cap_exports;
+	struct keysite *keysites;	/* by unit, then site (keysites.c) */
+	size_t nkeysites, cap_keysites;
+	struct dropped_entry *dropped;	/* table entries left out */
+	size_t ndropped, cap_dropped;
 	struct strset extnames;		/* exports the new code names */
 	struct strset imports;		/* namespaces the new code imports */
 	bool frozen;

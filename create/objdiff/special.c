@@ -135,7 +135,7 @@ static void reloc_rewrites(struct unit *u, struct rw_list *l)
 	}
 }
 
-static unsigned int jump_label_len(const unsigned char *p, unsigned long left)
+unsigned int jump_label_len(const unsigned char *p, unsigned long left)
 {
 	static const unsigned char nop5[] = { 0x0f, 0x1f, 0x44, 0x00, 0x00 };
 

@@ -17,8 +17,10 @@
 /* struct jump_entry: code, target (s32 offsets), key (long, branch bits) */
 #define JUMP_ENTRY_SIZE		16
 #define JUMP_ENTRY_TARGET	4
+#define JUMP_ENTRY_KEY		8
 /* struct static_call_site: addr, key (s32 offsets, flag bits in key) */
 #define STATIC_CALL_SITE_SIZE	8
+#define STATIC_CALL_SITE_KEY	4
 /* struct alt_instr */
 #define ALT_SIZE		12
 #define ALT_REPL_OFFSET		4	/* s32: the replacement */
@@ -68,6 +70,12 @@ struct unit *special_entry_unit(const struct ksec *sec,
  */
 bool alt_replacement(const struct ksec *alt, size_t i, struct ksec **sec,
 		     unsigned long *off);
+
+/*
+ * The length of the jump-label site at p (left bytes to the unit's end):
+ * 5 or 2 (a jmp or a NOP of that size).
+ */
+unsigned int jump_label_len(const unsigned char *p, unsigned long left);
 
 /* Where a relocation points: section and offset (no bias). */
 bool rel_place(const struct krel *r, struct ksec **sec, unsigned long *off);

@@ -27,10 +27,15 @@ printf '0x00000000\t%s\tvmlinux\t%s\t%s\n' _printk EXPORT_SYMBOL "" \
 	kstrtoint EXPORT_SYMBOL "" ns_export EXPORT_SYMBOL_GPL TESTNS >"$T/Module.symvers"
 echo "test update" >"$T/description"
 
-# compile NAME: NAME-pre.c and NAME-post.c to $T/NAME-pre.o, $T/NAME-post.o
+# compile NAME [GCC-OPTION...]: NAME-pre.c and NAME-post.c to
+# $T/NAME-pre.o, $T/NAME-post.o
 compile() {
-	gcc $CFLAGS_OBJ -o "$T/$1-pre.o" "$SRC/$1-pre.c" || fail "gcc $1-pre.c"
-	gcc $CFLAGS_OBJ -o "$T/$1-post.o" "$SRC/$1-post.c" || fail "gcc $1-post.c"
+	local name=$1
+	shift
+	# shellcheck disable=SC2086
+	gcc $CFLAGS_OBJ "$@" -o "$T/$name-pre.o" "$SRC/$name-pre.c" || fail "gcc $name-pre.c"
+	# shellcheck disable=SC2086
+	gcc $CFLAGS_OBJ "$@" -o "$T/$name-post.o" "$SRC/$name-post.c" || fail "gcc $name-post.c"
 }
 
 # objdiff NAME [LINEMAP [MANIFEST-OPTION...]]: run the differ (with the

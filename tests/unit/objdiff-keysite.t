@@ -1,0 +1,122 @@
+#!/bin/bash
+# ksplice-objdiff: in a module's object, a jump label or static call of
+# the new code whose key is the module's own leaves no loader-table entry
+# (the module may load later, or go and come back); a jump label becomes
+# a check of its key.  The new code is assembled and run here, its
+# records written as the core writes them: for every state of the keys it
+# returns what the compiled post function returns with its sites patched
+# by the kernel.  A 2-byte site too far from its function's end stays an
+# entry, with a note.  In a vmlinux object nothing changes.
+. "$(dirname "$0")/objdiff/lib.sh"
+
+# the new code calls from inline asm, as the kernel's: no red zone
+compile keysite -mno-red-zone
+objdiff keysite - target=ksmod
+out=$T/keysite.out
+[ "$rc" = 0 ] || { show keysite; fail "exit $rc, expected 0"; }
+grep -q "changed test/keysite.o ks_func" "$out/changes" || { show keysite; fail "ks_func is not in the update"; }
+# ks_func's sites are checks; ks_long's stays the one __jump_table entry
+[ "$(grep -c "to its key's check" "$out/new-code.S")" = 2 ] ||
+	{ cat "$out/new-code.S"; fail "ks_func's two jump labels are not jumps to checks"; }
+grep -q "\.section .static_call_sites" "$out/new-code.S" &&
+	{ cat "$out/new-code.S"; fail "a static call site entry on the module's key is left"; }
+n=$(awk '/\.section __jump_table/ { f = 1; next } /\.section/ { f = 0 } f && /\.byte|\.long|\.reloc/' "$out/new-code.S" | grep -c '\.reloc\|\.long\|\.byte' || true)
+[ "$n" -gt 0 ] || { cat "$out/new-code.S"; fail "ks_long's 2-byte site lost its __jump_table entry"; }
+grep -q "ks_long+0x.*too far from the function's end.*ksmod is loaded" "$out/stdout" "$out/stderr" "$out/changes" ||
+	{ show keysite; fail "no note for ks_long's site"; }
+
+# Run the new code: records written as the core writes them (S + A - P).
+gcc -c -Wa,--noexecstack -o "$T/nc.o" "$out/new-code.S" || fail "new-code.S does not assemble"
+awk -v Q='"' '
+	FNR == 1 { file++ }
+	file == 1 && /\.name = / {
+		split($0, a, Q); i = $0; sub(/.*\/\* /, "", i); sub(/ \*\/.*/, "", i)
+		name[i] = a[2]
+	}
+	file == 2 && /\.place = / {
+		line = $0
+		sub(/.*\(unsigned long\)\(/, "", line)
+		place = line; sub(/\).*/, "", place)
+		addend = line; sub(/.*\.addend = /, "", addend); sub(/,.*/, "", addend)
+		sym = line; sub(/.*\.symbol = /, "", sym); sub(/,.*/, "", sym)
+		type = line; sub(/.*\.type = KSPLICE_R_/, "", type); sub(/ .*/, "", type)
+		split(place, p, " ")
+		labels[p[1]] = 1; syms[name[sym]] = 1
+		recs = recs sprintf("\t{ %s, %s, %s, %d },\n", place, addend, name[sym],
+				    type == "PC64" ? 8 : 4)
+	}
+	END {
+		for (l in labels) printf "extern char %s[];\n", l
+		for (s in syms) if (s !~ /^(ks_near|ks_far|__SCT__ks_call)$/) printf "extern char %s[];\n", s
+		printf "static const struct rec recs[] = {\n%s};\n", recs
+	}' "$out/helper.c" "$out/new-desc.c" >"$T/recs.h" || fail "cannot read the records"
+cat >"$T/harness.c" <<'EOF'
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+struct static_key { int enabled; void *entries; };
+struct static_key ks_near, ks_far;
+struct rec { char *place; long addend; void *sym; int size; };
+
+/* the static call's trampoline */
+int __SCT__ks_call(int x)
+{
+	return x * 10;
+}
+
+#define ks_near ((char *)&ks_near)
+#define ks_far ((char *)&ks_far)
+#include "recs.h"
+#undef ks_near
+#undef ks_far
+extern char __ksplice_f0[];
+
+int main(void)
+{
+	static const int counts[] = { 0, 1, -1, 2 };
+	uintptr_t page = (uintptr_t)__ksplice_f0 & ~4095UL;
+	int (*f)(int) = (int (*)(int))__ksplice_f0;
+	unsigned int i, a, b, bad = 0;
+
+	if (mprotect((void *)page, 3 * 4096, PROT_READ | PROT_WRITE | PROT_EXEC))
+		return perror("mprotect"), 2;
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++) {
+		int64_t v = (intptr_t)recs[i].sym + recs[i].addend -
+			    (intptr_t)recs[i].place;
+		int32_t v32 = v;
+
+		if (recs[i].size == 8)
+			memcpy(recs[i].place, &v, 8);
+		else
+			memcpy(recs[i].place, &v32, 4);
+	}
+	for (a = 0; a < 4; a++)
+		for (b = 0; b < 4; b++) {
+			int x = 4, want;
+
+			ks_near.enabled = counts[a];
+			ks_far.enabled = counts[b];
+			/* the post function, its sites as the kernel sets them */
+			want = (counts[a] ? 3 * x : x) - (counts[b] ? 0 : 7);
+			want = want * 10 + 5;
+			printf("near %d far %d: %d (want %d)\n", counts[a],
+			       counts[b], f(x), want);
+			bad += f(x) != want;
+		}
+	return bad != 0;
+}
+EOF
+gcc -O2 -no-pie -I"$T" -o "$T/harness" "$T/harness.c" "$T/nc.o" ||
+	{ cat "$T/recs.h"; fail "the harness does not link"; }
+"$T/harness" || { cat "$T/recs.h"; objdump -d "$T/nc.o"; fail "the new code does not take the way of its keys"; }
+
+# In a vmlinux object the same keys are the kernel's: entries stay.
+objdiff keysite
+[ "$rc" = 0 ] || { show keysite; fail "vmlinux: exit $rc, expected 0"; }
+grep -q "to its key's check" "$out/new-code.S" &&
+	{ cat "$out/new-code.S"; fail "vmlinux: a jump label became a check"; }
+grep -q "\.section .static_call_sites" "$out/new-code.S" ||
+	{ cat "$out/new-code.S"; fail "vmlinux: the static call site entry is gone"; }
+exit 0
