@@ -7,15 +7,19 @@ struct static_key ks_near, ks_far;
 struct static_call_key { void *func; void *mods; };
 struct static_call_key __SCK__ks_call;
 
+/* the __jump_table entry of the site at 1:, label yes, key KEY (+ bits) */
+#define JUMP_ENTRY(key)						\
+	".pushsection __jump_table, \"aw\"\n\t"			\
+	".balign 8\n\t"						\
+	".long 1b - ., %l[yes] - .\n\t"				\
+	".quad " key " - .\n\t"					\
+	".popsection\n\t"
+
 /* as arch_static_branch() with objtool's hack: a jmp, 2 bytes here */
 static inline __attribute__((always_inline)) int ks_on_near(void)
 {
 	asm goto("1: jmp %l[yes]\n\t"
-		 ".pushsection __jump_table, \"aw\"\n\t"
-		 ".balign 8\n\t"
-		 ".long 1b - ., %l[yes] - .\n\t"
-		 ".quad ks_near + 2 - .\n\t"
-		 ".popsection\n\t" : : : : yes);
+		 JUMP_ENTRY("ks_near + 2") : : : : yes);
 	return 0;
 yes:
 	return 1;
@@ -25,11 +29,7 @@ yes:
 static inline __attribute__((always_inline)) int ks_off_far(void)
 {
 	asm goto("1: .byte 0x0f,0x1f,0x44,0x00,0x00\n\t"
-		 ".pushsection __jump_table, \"aw\"\n\t"
-		 ".balign 8\n\t"
-		 ".long 1b - ., %l[yes] - .\n\t"
-		 ".quad ks_far + 1 - .\n\t"
-		 ".popsection\n\t" : : : : yes);
+		 JUMP_ENTRY("ks_far + 1") : : : : yes);
 	return 0;
 yes:
 	return 1;
@@ -62,11 +62,7 @@ int ks_func(int x)
 int ks_long(int x)
 {
 	asm goto("1: jmp %l[yes]\n\t"
-		 ".pushsection __jump_table, \"aw\"\n\t"
-		 ".balign 8\n\t"
-		 ".long 1b - ., %l[yes] - .\n\t"
-		 ".quad ks_near + 2 - .\n\t"
-		 ".popsection\n\t" : : : : yes);
+		 JUMP_ENTRY("ks_near + 2") : : : : yes);
 	x += 1;
 yes:
 	asm volatile(".fill 200, 1, 0x90");
