@@ -24,7 +24,9 @@
  * reversal (KSPLICE_NEW_KEEP_MODULE) stays pinned.
  *
  * The new values of read-only data (values.c) are written in the same
- * switch, and the old ones put back in the reversal's.
+ * switch, and the old ones put back in the reversal's.  The new code's
+ * linked jump labels (keysites.c) are linked to the keys of the loaded
+ * module targets before the switch, and unlinked after the reversal's.
  *
  * The functions an update exports (exports.c) are published after its
  * switch and withdrawn before its reversal's, or before the switch of a
@@ -292,7 +294,12 @@ int ksplice_apply(struct ksplice_update *update)
 	ret = ksplice_redirect_install(update);
 	if (ret)
 		goto fail;
-	ret = ksplice_values_prepare(update, true);
+	ret = ksplice_keysites_link_loaded(update);
+	if (!ret) {
+		ret = ksplice_values_prepare(update, true);
+		if (ret)
+			ksplice_keysites_unlink_all(update, true);
+	}
 	if (ret) {
 		ksplice_redirect_remove(update);
 		goto fail;
@@ -301,6 +308,7 @@ int ksplice_apply(struct ksplice_update *update)
 	ksplice_values_finish(update);
 	if (ret) {
 		ksplice_redirect_remove(update);
+		ksplice_keysites_unlink_all(update, true);
 		ksplice_switch_failed(update, ret);
 		goto fail;
 	}
@@ -368,6 +376,7 @@ int ksplice_reverse(struct ksplice_update *update)
 		return ret;
 	}
 	ksplice_redirect_remove(update);
+	ksplice_keysites_unlink_all(update, false);
 	update->stage = KSPLICE_STAGE_REVERSED;
 	ksplice_modules_release(update, true);
 	ksplice_run_hooks(update, KSPLICE_HOOK_POST_REVERSE);

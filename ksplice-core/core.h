@@ -94,6 +94,7 @@ struct ksplice_alias {
 struct ksplice_modtarget {
 	const char *name;		/* the helper's string */
 	struct module *mod;		/* patched in it; NULL: waiting */
+	struct module *keys;		/* its keysites linked (keysites.c) */
 };
 
 /* One redirected function: everything apply and undo need, core-owned. */
@@ -317,13 +318,21 @@ bool ksplice_check_rewrite(struct ksplice_match_ctx *ctx,
 bool ksplice_check_range(struct ksplice_match_ctx *ctx, unsigned int start,
 			 unsigned int end, long *bad);
 
+/* keysites.c */
+void ksplice_keysites_init(void);
+const char *ksplice_keysites_problem(const struct ksplice_update *update,
+				     const struct ksplice_new *kn);
+int ksplice_keysites_link(struct ksplice_update *update, int t);
+void ksplice_keysites_unlink(struct ksplice_update *update, int t,
+			     bool restore);
+int ksplice_keysites_link_loaded(struct ksplice_update *update);
+void ksplice_keysites_unlink_all(struct ksplice_update *update, bool restore);
+
 /* reloc.c */
 unsigned int ksplice_reloc_size(unsigned int type);
 bool ksplice_reloc_decode(unsigned int type, const u8 *field,
 			  unsigned long place, long addend,
 			  unsigned long *target);
-int ksplice_use_key_modules(struct ksplice_update *update,
-			    const struct ksplice_new *kn);
 bool ksplice_record_encode(const struct ksplice_update *update,
 			   const struct ksplice_reloc *r, u64 *out);
 int ksplice_finalize_init(void);

@@ -241,7 +241,7 @@
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
 
-#define KSPLICE_FORMAT_VERSION	4
+#define KSPLICE_FORMAT_VERSION	5
 
 /* The repository index's format (see THE REPOSITORY). */
 #define KSPLICE_REPO_FORMAT	1
@@ -354,6 +354,7 @@ static inline int ksplice_reloc_is_pcrel(unsigned int type)
 
 struct module;
 struct kernel_symbol;
+struct jump_entry;
 
 /*
  * A kernel symbol the update refers to, found by name.  The helper holds
@@ -586,6 +587,32 @@ struct ksplice_value {
 	const unsigned char *old_mask;
 };
 
+/*
+ * LINKED JUMP LABELS: a jump label of the new code on a key of a module
+ * (the key's module may load after the update, or unload and come back)
+ * is never in the new-code module's __jump_table, which the loader links
+ * once.  The differ makes most of them jumps to a check of the key in the
+ * new code; a 2-byte site too far from its function's end for that is a
+ * keysite: the core links it to its key through the kernel's jump-label
+ * code, as the entries of a module of their own (a struct module of the
+ * core's; the entries in room the new-code module gives, keysite_entries)
+ * while the key's module is loaded and the update applied or being
+ * applied.  Unlinked, a site holds its compiled bytes again.  Per module
+ * target:
+ *
+ *   unlinked --apply (module loaded), or it loads patched--> LINKED
+ *   LINKED --module going; failed apply--> unlinked (bytes put back)
+ *   LINKED --reversed--> unlinked (the new code no longer runs)
+ */
+struct ksplice_keysite {
+	unsigned long site;		/* in the new code */
+	unsigned long target;		/* where the jump goes */
+	unsigned int symbol;		/* the key: ksplice_helper.symbols */
+	long addend;			/* + the entry's branch bits (low 2) */
+	unsigned int len;		/* 2 or 5 */
+	unsigned char bytes[5];		/* the site as compiled */
+};
+
 struct ksplice_new {
 	unsigned int format;		/* KSPLICE_FORMAT_VERSION */
 	const char *id;
@@ -604,6 +631,9 @@ struct ksplice_new {
 	const struct ksplice_exports *exports;	/* or NULL */
 	const struct ksplice_value *values;
 	unsigned int nr_values;
+	const struct ksplice_keysite *keysites;
+	unsigned int nr_keysites;
+	struct jump_entry *keysite_entries;	/* room for nr_keysites */
 	struct module *owner;		/* THIS_MODULE */
 };
 

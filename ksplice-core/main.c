@@ -5,7 +5,7 @@
  * API the update modules call), check.c, reloc.c (the module loader
  * hook), match.c and rewrite.c (run-pre matching), stack.c, redirect.c,
  * pin.c, apply.c, replace.c, stacking.c, hooks.c, shadow.c, exports.c,
- * values.c and sysfs.c.
+ * values.c, modules.c, keysites.c and sysfs.c.
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -30,8 +30,10 @@ static int __init ksplice_init(void)
 		ret = ksplice_rewrite_init();
 	if (!ret)
 		ret = ksplice_values_init();
-	if (!ret)
+	if (!ret) {
 		ksplice_stack_init();
+		ksplice_keysites_init();
+	}
 	if (ret)
 		return ret;
 	ret = ksplice_sysfs_init();

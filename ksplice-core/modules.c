@@ -7,8 +7,9 @@
  * after its exit ran.  Coming: for every applied update that patches it,
  * its functions are matched alone (ksplice_match_module()), the new-code
  * records that refer to its symbols are written (with text_poke(): the
- * new code is read-only by then), and its functions are redirected at
- * once, since nothing has called into it yet.  A module that does not
+ * new code is read-only by then), the new code's jump labels on its keys
+ * are linked (keysites.c), and its functions are redirected at once,
+ * since nothing has called into it yet.  A module that does not
  * match, or that comes while such an update is being applied or reversed,
  * is refused: it would run unpatched under an update that says it is
  * applied.  Going: its redirections are removed and its functions wait
@@ -177,6 +178,7 @@ static void ksplice_unpatch_module(struct ksplice_update *update, int t)
 		ksplice_unredirect_func(func);
 		func->old_addr = 0;
 	}
+	ksplice_keysites_unlink(update, t, true);
 	if (update->mods[t].mod)
 		ksplice_values_module_going(update, update->mods[t].mod);
 	update->mods[t].mod = NULL;
@@ -199,8 +201,10 @@ static int ksplice_patch_module(struct ksplice_update *update, int t,
 		ret = ksplice_values_module_coming(update, mod);
 	if (!ret) {
 		update->mods[t].mod = mod;
-		ret = ksplice_redirect_module(update, t);
+		ret = ksplice_keysites_link(update, t);
 	}
+	if (!ret)
+		ret = ksplice_redirect_module(update, t);
 	if (ret) {
 		ksplice_unpatch_module(update, t);
 		return ret;

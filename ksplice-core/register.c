@@ -149,8 +149,9 @@ static int ksplice_copy_funcs(struct ksplice_update *update,
 }
 
 /*
- * Every patch names a distinct replaced section and has new code, and no
- * two patches redirect one address (aliases are one function).
+ * Every patch names a distinct replaced section and has new code, no two
+ * patches redirect one address (aliases are one function), and the
+ * linked jump labels are sound.
  */
 static int ksplice_check_patches(struct ksplice_update *update,
 				 const struct ksplice_new *kn)
@@ -160,6 +161,8 @@ static int ksplice_check_patches(struct ksplice_update *update,
 	const struct ksplice_section *a, *b;
 	unsigned int i, j, s;
 
+	if (!problem)
+		problem = ksplice_keysites_problem(update, kn);
 	if (problem) {
 		ksplice_set_cause(update, KSPLICE_UNEXPECTED, "new code: %s",
 				  problem);
@@ -236,8 +239,6 @@ static int ksplice_link_new(struct ksplice_update *update,
 	ret = ksplice_check_finalized(update, kn);
 	if (!ret)
 		ret = ksplice_check_patches(update, kn);
-	if (!ret)
-		ret = ksplice_use_key_modules(update, kn);
 	if (ret)
 		return ret;
 	problem = ksplice_exports_problem(update, kn);

@@ -187,47 +187,6 @@ static int ksplice_write_records(struct ksplice_update *update,
 }
 
 /**
- * ksplice_use_key_modules() - keep loaded the modules whose keys the
- *	new code's loader tables name
- * @update:	the update, its new code finalized
- * @kn:		its new code
- *
- * The module loader links each jump label and static call entry of the
- * new-code module to its key.  The differ leaves no entry whose key is in
- * a module, except a jump label it cannot turn into a check (a 2-byte
- * site too far from its function's end).  For such an entry the new-code
- * module uses the key's module, as the loader records for one module
- * that uses another's key: that module cannot unload while the new code
- * is loaded.  Entries on the keys of a module that is not loaded were
- * refused when the records were written.
- *
- * Return: 0, or -ENOMEM with the update's cause set.
- */
-int ksplice_use_key_modules(struct ksplice_update *update,
-			    const struct ksplice_new *kn)
-{
-	const struct ksplice_reloc *r;
-	struct module *mod;
-	const char *target;
-	unsigned int i;
-
-	for (i = 0; i < kn->nr_relocs; i++) {
-		r = &kn->relocs[i];
-		target = update->helper->symbols[r->symbol].target;
-		if (!target || !ksplice_in_loader_tables(kn->owner, r->place))
-			continue;
-		mod = ksplice_use_target(kn->owner, target);
-		if (IS_ERR(mod)) {
-			ksplice_set_cause(update, KSPLICE_OUT_OF_MEMORY,
-					  "%s: keeping %s loaded",
-					  module_name(kn->owner), target);
-			return PTR_ERR(mod);
-		}
-	}
-	return 0;
-}
-
-/**
  * ksplice_record_encode() - the value a new-code record holds now
  * @update:	the update, its symbol values known
  * @r:		one of its new-code module's records

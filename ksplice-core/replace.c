@@ -225,6 +225,7 @@ void ksplice_replace_finish(struct ksplice_update *update)
 		for (k = 0; k < r->nr_funcs; k++)
 			r->funcs[k].taken = false;
 		ksplice_redirect_remove(r);
+		ksplice_keysites_unlink_all(r, false);
 		r->stage = KSPLICE_STAGE_REVERSED;
 		r->busy = false;
 		ksplice_modules_release(r, true);

@@ -24,9 +24,10 @@
  *                is a record, written whenever the module loads.
  *
  * The flags are free at a jump-label site: GCC takes every x86 asm
- * statement as clobbering them.  A 2-byte site reaches 127 bytes on;
- * one whose check cannot be that near stays a loader entry, and the core
- * then needs its module loaded to apply the update, and keeps it loaded.
+ * statement as clobbering them.  A 2-byte site reaches 127 bytes on; one
+ * whose check cannot be that near is left as compiled and linked to its
+ * key by the core instead, through the kernel's own jump-label code,
+ * while the key's module is loaded (struct ksplice_keysite).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,8 @@ static int cmp_site(const void *a, const void *b)
  * The checks of one unit (keysites [first, end), sorted by site) go
  * after its bytes, one after the other.  2-byte sites take the nearest
  * places first, the earliest site first (it has the least reach); a
- * 2-byte site out of reach (len 0) stays a loader entry.
+ * 2-byte site out of reach is linked by the core.  Either way its entry
+ * leaves the table.
  */
 static void place_checks(struct plan *plan, size_t first, size_t end,
 			 const struct ksec *table)
@@ -125,13 +127,13 @@ static void place_checks(struct plan *plan, size_t first, size_t end,
 
 			if (ks->len != (pass == 0 ? 2 : 5))
 				continue;
+			drop(plan, table, ks->entry);
 			if (ks->len == 2 && next - (ks->site + 2) > 127) {
-				ks->len = 0;
+				ks->linked = true;
 				continue;
 			}
 			ks->check = next;
 			next += KEYCHECK_SIZE;
-			drop(plan, table, ks->entry);
 		}
 }
 
@@ -165,6 +167,7 @@ static void collect_jump_labels(struct plan *plan, struct objpair *op)
 		ks = &plan->keysites[plan->nkeysites++];
 		memset(ks, 0, sizeof(*ks));
 		ks->unit = u;
+		ks->module = op->target;
 		ks->entry = e;
 		ks->site = off - u->start;
 		ks->len = jump_label_len(u->sec->data + off,
@@ -188,24 +191,22 @@ static void collect_jump_labels(struct plan *plan, struct objpair *op)
 	}
 }
 
-/* Left-out sites: a note each, and the array closed over them. */
-static void close_holes(struct plan *plan, size_t start,
-			const struct objpair *op)
+/*
+ * A linked site's jump target is in the new code (a label of the
+ * function or its .cold part): it is an address the core can hand over.
+ */
+static void check_linked(struct plan *plan, size_t start,
+			 const struct objpair *op)
 {
-	size_t i, out = start;
+	size_t i;
 
 	for (i = start; i < plan->nkeysites; i++) {
 		const struct keysite *ks = &plan->keysites[i];
 
-		if (!ks->len) {
-			plan_note(plan, op, "jump label at %s+0x%lx: a 2-byte site too far from the function's end for a check; its key is %s's: the update applies only while %s is loaded, and keeps it loaded",
-				  ks->unit->name, ks->site, op->target,
-				  op->target);
-			continue;
-		}
-		plan->keysites[out++] = *ks;
+		if (ks->linked && ks->target->kind != RES_UNIT)
+			plan_refuse(plan, op, "jump label at %s+0x%lx: its target is not in the new code",
+				    ks->unit->name, ks->site);
 	}
-	plan->nkeysites = out;
 }
 
 /* Static calls of op's carried units whose key is a module's. */
@@ -262,7 +263,7 @@ void keysites_resolve(struct plan *plan)
 			continue;
 		start = plan->nkeysites;
 		collect_jump_labels(plan, op);
-		close_holes(plan, start, op);
+		check_linked(plan, start, op);
 		collect_static_calls(plan, op);
 		move_end_marks(plan, op);
 	}
@@ -298,7 +299,9 @@ size_t keysites_of(const struct plan *plan, const struct unit *u,
 unsigned long keysites_unit_size(const struct plan *plan,
 				 const struct unit *u)
 {
-	size_t first, n = keysites_of(plan, u, &first);
+	size_t first, n = keysites_of(plan, u, &first), i, checks = 0;
 
-	return u->size + n * KEYCHECK_SIZE;
+	for (i = first; i < first + n; i++)
+		checks += !plan->keysites[i].linked;
+	return u->size + checks * KEYCHECK_SIZE;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * keysites.h - the new code's jump labels and static calls whose key is
- * in a module: which loader-table entries the new code leaves out, and
- * the checks it carries instead (keysites.c).
+ * in a module: which loader-table entries the new code leaves out, the
+ * checks it carries instead, and the sites the core links (keysites.c).
  */
 #ifndef OBJDIFF_KEYSITES_H
 #define OBJDIFF_KEYSITES_H
@@ -29,13 +29,18 @@ struct resolution;
 #define KEYCHECK_TARGET		9	/* the target's field */
 #define KEYCHECK_BACK		13	/* e9 */
 
-/* A jump label of the new code that becomes a jump to a check. */
+/*
+ * A jump label of the new code that becomes a jump to a check, or that
+ * the core links to its key (linked: struct ksplice_keysite).
+ */
 struct keysite {
 	const struct unit *unit;	/* a carried post unit */
+	const char *module;		/* its object's module */
 	size_t entry;			/* its __jump_table entry */
 	unsigned long site;		/* its offset in the unit */
 	unsigned int len;		/* 2 or 5 */
 	unsigned long check;		/* the check's, after the unit's bytes */
+	bool linked;			/* no check: the core links it */
 	bool branch;			/* the entry's branch bit */
 	const struct resolution *key;	/* the entry's key field */
 	const struct resolution *target;	/* its target field */
@@ -56,7 +61,10 @@ void keysites_resolve(struct plan *plan);
 bool keysites_dropped(const struct plan *plan, const struct ksec *sec,
 		      size_t e);
 
-/* The checks of unit u, sorted by site: count and first index. */
+/*
+ * The checks of unit u, sorted by site (the sites of its linked jump
+ * labels among them): count and first index.
+ */
 size_t keysites_of(const struct plan *plan, const struct unit *u,
 		   size_t *first);
 

@@ -1,17 +1,25 @@
 #!/bin/bash
-# A module fix whose new code uses a static key of the module itself: the
-# kyber I/O scheduler's latency files fire the module's own tracepoint
-# (kyber-trace.patch).  The update is applied while kyber_iosched is not
-# loaded: it waits (the key does not exist yet), and patches the module
-# when it loads.  The new code follows the key both ways (the tracepoint
-# off: no event; on: the event), also after the module was unloaded and
-# loaded again at another address.  Undone, nothing stays loaded and the
-# module's files are as before; applied while the module is loaded, the
-# module can still be unloaded, and comes back patched.
+# A module fix whose new code uses a static key of the module itself
+# (kyber-trace.patch): the kyber I/O scheduler's latency files fire the
+# module's own tracepoint (jump labels the new code turns into checks of
+# the key), and its percentile calculation, run by a timer after I/O,
+# reports a new latency type (a 2-byte jump label too far from the end of
+# its function: linked to the key by the core).  The update is applied
+# while kyber_iosched is not loaded: it waits (the key does not exist
+# yet), and patches the module when it loads.  The new code follows the
+# key both ways (the tracepoint off: no event; on: the events), also after
+# the module was unloaded and loaded again at another address.  Undone,
+# nothing stays loaded and the module's files are as before; applied
+# while the module is loaded, the module can still be unloaded, and comes
+# back patched.
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
 update=$(make_update kyb "$KSPLICE_ROOT/tests/patches/kyber-trace.patch")
+# the percentile's jump label is one the core links
+tar -xzOf "$update" ksplice-kyb/ksplice_kyb_new.ko >"$KSPLICE_TEST_TMP/new.ko"
+nm "$KSPLICE_TEST_TMP/new.ko" | grep -q ' keysite_entries$' ||
+	{ echo "FAIL: the update links no jump label: calculate_percentile's site is not a far 2-byte one"; exit 1; }
 mods=$(kernel_modules "$KSPLICE_TEST_TMP/mods" loop kyber-iosched)
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
@@ -36,10 +44,32 @@ latency() {
 	[ "\$(cat \$L)" = "2000000\${1:+ \$1}" ] ||
 		fail "read_lat_nsec says '\$(cat \$L)', expected '2000000\${1:+ \$1}'"
 }
-# events N: the trace holds N kyber_latency events of the new code
+# events N: the trace holds N kyber_latency events of the latency files'
+# new code
 events() {
-	_n=\$(grep -c 'kyber_latency: .*ksplice' \$TR/trace || true)
-	[ "\$_n" = "\$1" ] || { cat \$TR/trace; fail "\$_n events of the new code in the trace, expected \$1"; }
+	_n=\$(grep -c 'kyber_latency: .* ksplice p1 2/3 samples=4' \$TR/trace || true)
+	[ "\$_n" = "\$1" ] || { cat \$TR/trace; fail "\$_n events of the latency files in the trace, expected \$1"; }
+}
+# percentiles NEW|OLD: write 600 blocks to loop0 (over kyber's 500
+# samples), wait for its timer (100 ms after I/O) to report their 99th
+# percentile, and check that the reports come from the new code (type
+# "ksplice") or the old (types "total" and "I/O")
+percentiles() {
+	dd if=/dev/zero of=/dev/loop0 bs=4k count=600 oflag=direct 2>/dev/null ||
+		fail "cannot write to loop0"
+	_i=0
+	while ! grep -q 'kyber_latency: .* WRITE .* p99 ' \$TR/trace; do
+		[ \$_i -lt 200 ] || { cat \$TR/trace; fail "no 99th percentile of the writes reported in 20 s"; }
+		_i=\$((_i + 1))
+		sleep 0.1
+	done
+	_new=\$(grep -c 'kyber_latency: .* WRITE ksplice p9' \$TR/trace || true)
+	_old=\$(grep -c 'kyber_latency: .* WRITE \(total\|I/O\) p9' \$TR/trace || true)
+	case \$1:\$_new:\$_old in
+	NEW:0:*|NEW:*:[1-9]*|OLD:[1-9]*:*|OLD:*:0)
+		cat \$TR/trace
+		fail "\$_new percentile reports of the new code, \$_old of the old: expected those of the \$1" ;;
+	esac
 }
 # follows: the new code fires the tracepoint only while it is on
 follows() {
@@ -49,6 +79,7 @@ follows() {
 	echo 1 >\$TR/events/kyber/kyber_latency/enable || fail "cannot enable kyber_latency"
 	latency ksplice
 	events 1
+	percentiles NEW
 	echo 0 >\$TR/events/kyber/kyber_latency/enable
 	latency ksplice
 	events 1
@@ -80,6 +111,10 @@ step "undo: as before, nothing left"
 ksplice-undo kyb || fail "ksplice-undo failed"
 latency
 expect_nothing_loaded kyb
+echo >\$TR/trace
+echo 1 >\$TR/events/kyber/kyber_latency/enable
+percentiles OLD
+echo 0 >\$TR/events/kyber/kyber_latency/enable
 
 step "applied while the module is loaded"
 ksplice-apply $update || fail "ksplice-apply failed"
