@@ -6,22 +6,33 @@
 # fails leaves the kernel as before (the old values, the export absent)
 # with no module of the update loaded; one that goes through is in effect.
 # An undo that fails leaves the update applied and in effect, and a later
-# undo works.  Three updates: new values of read-only data (one in a
+# undo works.  Four updates: new values of read-only data (one in a
 # module), an export of a new module function, with binfmt_misc loaded,
-# and a function without an ftrace site (a jump over its entry).
+# a function without an ftrace site (a jump over its entry), and kyber's
+# tracepoints (a jump label the core links to the key of the module,
+# kyber_iosched, loaded; its tracepoint on, so that linking patches the
+# site and a failure after it must put the compiled bytes back).
 set -euo pipefail
 . "$KSPLICE_ROOT/tests/lib/update.sh"
 
 nv=$(make_update nv "$KSPLICE_ROOT/tests/patches/new-values.patch")
 rd=$(make_update rd "$KSPLICE_ROOT/tests/patches/tracing-readme.patch")
 ex=$(make_update ex "$KSPLICE_ROOT/tests/patches/exports.patch")
-mods=$(kernel_modules "$KSPLICE_TEST_TMP/mods" binfmt_misc)
+kyb=$(make_update kyb "$KSPLICE_ROOT/tests/patches/kyber-trace.patch")
+mods=$(kernel_modules "$KSPLICE_TEST_TMP/mods" binfmt_misc loop kyber-iosched)
 guest=$KSPLICE_TEST_TMP/guest.sh
 cat >"$guest" <<GUEST
 . $KSPLICE_ROOT/tests/lib/guest.sh
 F=/sys/module/ksplice/parameters/fail_nth
 insmod /usr/lib/ksplice/ksplice.ko max_tries=2 retry_delay_ms=50 || fail "cannot load the core"
 insmod $mods/binfmt_misc.ko || fail "cannot load binfmt_misc"
+insmod $mods/loop.ko && insmod $mods/kyber-iosched.ko || fail "cannot load loop and kyber_iosched"
+dd if=/dev/zero of=/tmp/disk bs=1M count=4 2>/dev/null
+losetup /dev/loop0 /tmp/disk && echo kyber >/sys/block/loop0/queue/scheduler ||
+	fail "cannot make kyber loop0's scheduler"
+[ -e /sys/kernel/tracing/trace ] || mount -t tracefs nodev /sys/kernel/tracing
+echo 1 >/sys/kernel/tracing/events/kyber/kyber_latency/enable ||
+	fail "cannot enable kyber_latency"
 
 # in_effect ID yes|no: whether update ID's change is what the kernel does
 in_effect() {
@@ -41,6 +52,10 @@ in_effect() {
 			grep -q " binfmt_misc_enabled	" /proc/kallsyms &&
 				fail "binfmt_misc_enabled is in the kernel"
 		fi ;;
+	kyb)
+		if [ \$2 = yes ]; then _w="2000000 ksplice"; else _w="2000000"; fi
+		_s=\$(cat /sys/block/loop0/queue/iosched/read_lat_nsec)
+		[ "\$_s" = "\$_w" ] || fail "read_lat_nsec: '\$_s', expected '\$_w'" ;;
 	esac
 	return 0
 }
@@ -62,14 +77,16 @@ sites() {
 }
 L=/sys/module/ksplice/parameters/fail_log
 
-for id in nv ex rd; do
-	case \$id in nv) u=$nv ;; ex) u=$ex ;; rd) u=$rd ;; esac
+for id in nv ex rd kyb; do
+	case \$id in nv) u=$nv ;; ex) u=$ex ;; rd) u=$rd ;; kyb) u=$kyb ;; esac
 	gone \$id
 	# the places of the fallible steps of an apply and of an undo
 	echo 1 >\$L; echo 0 >\$F; dmesg -c >/dev/null
 	ksplice-apply \$u >/tmp/out 2>&1 || { cat /tmp/out; fail "apply with fail_log failed"; }
 	[ \$id != rd ] || grep -q "^tracing_readme_read jump " /sys/kernel/ksplice/rd/redirects ||
 		fail "rd: tracing_readme_read is not redirected by a jump"
+	[ \$id != kyb ] || dmesg | grep -q "fallible step [0-9]* at ksplice_keysites_link" ||
+		fail "kyb: no jump label was linked"
 	sites /tmp/apply.sites
 	[ -s /tmp/apply.sites ] || fail "no fallible step of the apply was logged"
 	echo 0 >\$F; dmesg -c >/dev/null
