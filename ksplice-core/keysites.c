@@ -29,6 +29,8 @@
 #include <linux/notifier.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <asm/nops.h>
+#include <asm/unaligned.h>
 
 #include "core.h"
 
@@ -119,6 +121,30 @@ static unsigned int ksplice_keysites_of(const struct ksplice_update *update,
 	return n;
 }
 
+/*
+ * Does the site hold what the kernel will expect of it: the state the
+ * key's type gives it at first (a jmp to the target when that type and
+ * the branch bit differ, else a NOP)?  The kernel crashes the machine
+ * rather than patch a site that holds anything else.
+ */
+static bool ksplice_keysite_initial(const struct ksplice_update *update,
+				    const struct ksplice_keysite *ks)
+{
+	static const u8 nop2[] = { BYTES_NOP2 }, nop5[] = { BYTES_NOP5 };
+	const struct static_key *key = (void *)(update->values[ks->symbol] +
+						(ks->addend & ~3L));
+	bool jump = !!(READ_ONCE(key->type) & JUMP_TYPE_TRUE) ^
+		    (ks->addend & 1);
+	const u8 *site = (const u8 *)ks->site;
+	long disp = ks->target - (ks->site + ks->len);
+
+	if (!jump)
+		return !memcmp(site, ks->len == 2 ? nop2 : nop5, ks->len);
+	if (ks->len == 2)
+		return site[0] == 0xeb && (s8)site[1] == disp;
+	return site[0] == 0xe9 && get_unaligned((s32 *)(site + 1)) == disp;
+}
+
 /* Entry e for keysite ks, its key at its address now; false: too far. */
 static bool ksplice_keysite_entry(const struct ksplice_update *update,
 				  const struct ksplice_keysite *ks,
@@ -156,13 +182,21 @@ int ksplice_keysites_link(struct ksplice_update *update, int t)
 		return 0;
 	entries = kn->keysite_entries + first;
 	for (i = 0; i < n; i++) {
-		if (!update->known[kn->keysites[first + i].symbol] ||
-		    !ksplice_keysite_entry(update, &kn->keysites[first + i],
-					   &entries[i])) {
+		const struct ksplice_keysite *ks = &kn->keysites[first + i];
+		const char *why = NULL;
+
+		if (!update->known[ks->symbol])
+			why = "the key is not found";
+		else if (!ksplice_keysite_entry(update, ks, &entries[i]))
+			why = "the key is too far";
+		else if (!ksplice_keysite_initial(update, ks))
+			why = "the site does not hold the key's initial state (the key's type is not the one the new code was built for)";
+		if (why) {
 			ksplice_set_cause(update, KSPLICE_UNEXPECTED,
-					  "%s: a jump label of the new code cannot be linked to %s",
-					  update->mods[t].name,
-					  update->helper->symbols[kn->keysites[first + i].symbol].name);
+					  "%s: the jump label of the new code at %pS cannot be linked to %s: %s",
+					  update->mods[t].name, (void *)ks->site,
+					  update->helper->symbols[ks->symbol].name,
+					  why);
 			return -EINVAL;
 		}
 	}
