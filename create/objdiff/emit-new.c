@@ -550,41 +550,28 @@ static void emit_exports_desc(const struct plan *plan, FILE *f)
 
 /*
  * The jump labels the core links (struct ksplice_keysite), each module
- * target's together, and room for their jump entries.
+ * target's together (the plan sorts them so), and room for their jump
+ * entries.
  */
 static size_t emit_linked(const struct plan *plan, FILE *f)
 {
-	size_t i, k, n = 0;
+	size_t i, n = 0;
 
 	for (i = 0; i < plan->nkeysites; i++) {
 		const struct keysite *ks = &plan->keysites[i];
-		const char *t = ks->module;
-		bool first = true;
+		const unsigned char *b;
 
 		if (!ks->linked)
 			continue;
-		for (k = 0; k < i && first; k++)
-			first = !plan->keysites[k].linked ||
-				strcmp(plan->keysites[k].module, t);
-		if (!first)
-			continue;
-		if (!n)
+		if (!n++)
 			fputs("static const struct ksplice_keysite keysites[] = {\n", f);
-		for (k = i; k < plan->nkeysites; k++) {
-			const struct keysite *o = &plan->keysites[k];
-			const unsigned char *b;
-
-			if (!o->linked || strcmp(o->module, t))
-				continue;
-			b = o->unit->sec->data + o->unit->start + o->site;
-			fprintf(f, "\t{ .site = (unsigned long)(__ksplice_f%d + 0x%lx), .target = (unsigned long)(__ksplice_f%d%+ld), .symbol = %d, .addend = %ld, .len = %u, .bytes = { 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x } },\t/* %s */\n",
-				o->unit->newid, o->site, o->target->index,
-				o->target->off, o->key->index, o->key->off,
-				o->len, b[0], b[1], o->len > 2 ? b[2] : 0,
-				o->len > 2 ? b[3] : 0, o->len > 2 ? b[4] : 0,
-				o->unit->name);
-			n++;
-		}
+		b = ks->unit->sec->data + ks->unit->start + ks->site;
+		fprintf(f, "\t{ .site = (unsigned long)(__ksplice_f%d + 0x%lx), .target = (unsigned long)(__ksplice_f%d%+ld), .symbol = %d, .addend = %ld, .len = %u, .bytes = { 0x%02x, 0x%02x, 0x%02x, 0x%02x, 0x%02x } },\t/* %s */\n",
+			ks->unit->newid, ks->site, ks->target->index,
+			ks->target->off, ks->key->index, ks->key->off,
+			ks->len, b[0], b[1], ks->len > 2 ? b[2] : 0,
+			ks->len > 2 ? b[3] : 0, ks->len > 2 ? b[4] : 0,
+			ks->unit->name);
 	}
 	if (n)
 		fprintf(f, "};\n\nstatic struct jump_entry keysite_entries[%zu];\n\n",

@@ -101,7 +101,10 @@ static bool orc_at(const struct kobj *obj, const struct ksec *sec,
 static int cmp_site(const void *a, const void *b)
 {
 	const struct keysite *x = a, *y = b;
+	int m = strcmp(x->module, y->module);
 
+	if (m)
+		return m;
 	if (x->unit->newid != y->unit->newid)
 		return x->unit->newid - y->unit->newid;
 	return x->site < y->site ? -1 : x->site > y->site;
@@ -267,6 +270,9 @@ void keysites_resolve(struct plan *plan)
 		collect_static_calls(plan, op);
 		move_end_marks(plan, op);
 	}
+	/* each module's together: the core links them as one module's */
+	qsort(plan->keysites, plan->nkeysites, sizeof(*plan->keysites),
+	      cmp_site);
 }
 
 bool keysites_dropped(const struct plan *plan, const struct ksec *sec,

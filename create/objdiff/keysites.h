@@ -25,9 +25,7 @@ struct resolution;
 #define KEYCHECK_SIZE		18
 #define KEYCHECK_KEY		2	/* its key's field */
 #define KEYCHECK_KEY_BIAS	5	/* from that field to the next insn */
-#define KEYCHECK_JCC		7	/* 0f, then 85 (jne) or 84 (je) */
 #define KEYCHECK_TARGET		9	/* the target's field */
-#define KEYCHECK_BACK		13	/* e9 */
 
 /*
  * A jump label of the new code that becomes a jump to a check, or that

@@ -146,7 +146,7 @@ struct plan {
 	size_t nvalues, cap_values;
 	struct export *exports;		/* sorted by name once resolved */
 	size_t nexports, cap_exports;
-	struct keysite *keysites;	/* by unit, then site (keysites.c) */
+	struct keysite *keysites;	/* by module, unit, site (keysites.c) */
 	size_t nkeysites, cap_keysites;
 	struct dropped_entry *dropped;	/* table entries left out */
 	size_t ndropped, cap_dropped;
