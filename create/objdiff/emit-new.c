@@ -579,6 +579,48 @@ static size_t emit_linked(const struct plan *plan, FILE *f)
 	return n;
 }
 
+/* Has a linked keysite before the i-th one the same function? */
+static bool linked_unit_seen(const struct plan *plan, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (plan->keysites[j].linked &&
+		    plan->keysites[j].unit == plan->keysites[i].unit)
+			return true;
+	return false;
+}
+
+/*
+ * The functions that hold linked jump labels, in the kernel's kprobe
+ * blacklist (the section NOKPROBE_SYMBOL() fills, read as the module
+ * loads).  The kernel keeps probes off the jump-label sites it knows
+ * (jump_label_text_reserved() reads the jump entries of the module that
+ * holds the address), and it does not know these: the core links them
+ * with entries of its own.  A probe on such a site, or an optimized probe
+ * whose jump covers it, would be there when the kernel patches the site
+ * for its key, and the kernel stops the machine when a site does not
+ * hold what it expects.  So no probe goes into those functions at all.
+ */
+static void emit_kprobe_blacklist(const struct plan *plan, FILE *f)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < plan->nkeysites; i++) {
+		const struct keysite *ks = &plan->keysites[i];
+
+		if (!ks->linked || linked_unit_seen(plan, i))
+			continue;
+		if (!n++)
+			fputs("static unsigned long kprobe_blacklist[] __used __section(\"_kprobe_blacklist\") = {\n",
+			      f);
+		fprintf(f, "\t(unsigned long)__ksplice_f%d,\t/* %s */\n",
+			ks->unit->newid, ks->unit->name);
+	}
+	if (n)
+		fputs("};\n\n", f);
+}
+
 static void emit_desc(struct new_state *st, FILE *f)
 {
 	const struct update_info *up = st->up;
@@ -616,6 +658,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 	emit_exports_desc(plan, f);
 	emit_values(plan, f);
 	nlinked = emit_linked(plan, f);
+	emit_kprobe_blacklist(plan, f);
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);

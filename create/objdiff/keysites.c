@@ -27,7 +27,8 @@
  * statement as clobbering them.  A 2-byte site reaches 127 bytes on; one
  * whose check cannot be that near is left as compiled and linked to its
  * key by the core instead, through the kernel's own jump-label code,
- * while the key's module is loaded (struct ksplice_keysite).
+ * while the key's module is loaded (struct ksplice_keysite); its function
+ * is kept from kprobes (emit-new.c).
  */
 #include <stdlib.h>
 #include <string.h>

@@ -6,8 +6,9 @@
 # records written as the core writes them: for every state of the keys it
 # returns what the compiled post function returns with its sites patched
 # by the kernel.  A 2-byte site too far from its function's end is left
-# as compiled, and described for the core to link: patched here as the
-# kernel patches it, it takes the way of its key too.  In a vmlinux
+# as compiled, and described for the core to link (and its function in
+# the kernel's kprobe blacklist): patched here as the kernel patches it,
+# it takes the way of its key too.  In a vmlinux
 # object nothing changes.
 . "$(dirname "$0")/objdiff/lib.sh"
 
@@ -24,6 +25,11 @@ grep -q "\.section \(\.static_call_sites\|__jump_table\)" "$out/new-code.S" &&
 	{ cat "$out/new-code.S"; fail "a table entry on the module's key is left"; }
 grep -q "{ .site = (unsigned long)(__ksplice_f1 + 0x0), .target = (unsigned long)(__ksplice_f1+5), .symbol = [0-9]*, .addend = 2, .len = 2, .bytes = { 0xeb, 0x03, " "$out/new-desc.c" ||
 	{ cat "$out/new-desc.c"; fail "ks_long's site is not described for the core to link"; }
+# no kprobe goes into ks_long (the kernel does not see the linked site),
+# nor only there
+[ "$(grep -A3 '__section("_kprobe_blacklist")' "$out/new-desc.c" | grep -c '__ksplice_f')" = 1 ] &&
+	grep -A1 '__section("_kprobe_blacklist")' "$out/new-desc.c" | grep -q '(unsigned long)__ksplice_f1,' ||
+	{ cat "$out/new-desc.c"; fail "the kprobe blacklist is not ks_long alone"; }
 
 # Run the new code: records written as the core writes them (S + A - P).
 gcc -c -Wa,--noexecstack -o "$T/nc.o" "$out/new-code.S" || fail "new-code.S does not assemble"

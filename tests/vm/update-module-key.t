@@ -8,7 +8,8 @@
 # while kyber_iosched is not loaded: it waits (the key does not exist
 # yet), and patches the module when it loads.  The new code follows the
 # key both ways (the tracepoint off: no event; on: the events), also after
-# the module was unloaded and loaded again at another address.  Undone,
+# the module was unloaded and loaded again at another address; no kprobe
+# goes into the function of the linked site.  Undone,
 # nothing stays loaded and the module's files are as before; applied
 # while the module is loaded, the module can still be unloaded, and comes
 # back patched.
@@ -100,6 +101,19 @@ step "the module loads: patched, the new code follows the module's key"
 kyber
 [ "\$(cat \$T)" = "kyber_iosched patched" ] || fail "targets: \$(cat \$T)"
 follows
+
+step "no kprobe in the function of the linked jump label, one elsewhere"
+# the kernel does not see a linked site: a probe on it, or an optimized
+# probe over it, would be in the way when the kernel patches it
+_cp=\$(awk '\$3 == "calculate_percentile" && \$4 == "[ksplice_kyb_new]" { print \$1 }' /proc/kallsyms)
+_ls=\$(awk '\$3 == "kyber_read_lat_show" && \$4 == "[ksplice_kyb_new]" { print \$1 }' /proc/kallsyms)
+[ -n "\$_cp" ] && [ -n "\$_ls" ] || fail "the new code's functions are not in /proc/kallsyms"
+echo "p:kst_ls 0x\$_ls" >>\$TR/kprobe_events ||
+	fail "cannot probe kyber_read_lat_show of the new code (0x\$_ls)"
+if echo "p:kst_cp 0x\$_cp" >>\$TR/kprobe_events; then
+	fail "a kprobe went into calculate_percentile of the new code (0x\$_cp), a linked jump label's function"
+fi
+echo "-:kst_ls" >>\$TR/kprobe_events || fail "cannot remove the kprobe"
 
 step "unloaded and loaded again: the key is found again"
 nokyber
