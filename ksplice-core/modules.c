@@ -7,12 +7,13 @@
  * after its exit ran.  Coming: for every applied update that patches it,
  * its functions are matched alone (ksplice_match_module()), the new-code
  * records that refer to its symbols are written (with text_poke(): the
- * new code is read-only by then), the new code's jump labels on its keys
- * are linked (keysites.c), and its functions are redirected at once,
- * since nothing has called into it yet.  A module that does not
- * match, or that comes while such an update is being applied or reversed,
- * is refused: it would run unpatched under an update that says it is
- * applied.  Going: its redirections are removed and its functions wait
+ * new code is read-only by then; no kprobe is in the way, the functions
+ * that hold them are in the kernel's kprobe blacklist), the new code's
+ * jump labels on its keys are linked (keysites.c), and its functions are
+ * redirected at once, since nothing has called into it yet.  A module
+ * that does not match, or that comes while such an update is being
+ * applied or reversed, is refused: it would run unpatched under an update
+ * that says it is applied.  Going: its redirections are removed and its functions wait
  * again.  While an update with module targets is applied, the core holds
  * its helper, which the matching needs.  Live (its init done): the
  * exports of an update that waited for it are published (exports.c).

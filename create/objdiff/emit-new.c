@@ -579,45 +579,63 @@ static size_t emit_linked(const struct plan *plan, FILE *f)
 	return n;
 }
 
-/* Has a linked keysite before the i-th one the same function? */
-static bool linked_unit_seen(const struct plan *plan, size_t i)
+/* Put label into the blacklist being printed, once. */
+static void blacklist_put(FILE *f, struct strset *seen, const char *label,
+			  const char *why, const char *what)
 {
-	size_t j;
-
-	for (j = 0; j < i; j++)
-		if (plan->keysites[j].linked &&
-		    plan->keysites[j].unit == plan->keysites[i].unit)
-			return true;
-	return false;
+	if (strset_get(seen, label) >= 0)
+		return;
+	if (!seen->count)
+		fputs("static unsigned long kprobe_blacklist[] __used __section(\"_kprobe_blacklist\") = {\n",
+		      f);
+	strset_put(seen, label, 1);
+	fprintf(f, "\t(unsigned long)%s,\t/* %s %s */\n", label, why, what);
 }
 
 /*
- * The functions that hold linked jump labels, in the kernel's kprobe
- * blacklist (the section NOKPROBE_SYMBOL() fills, read as the module
- * loads).  The kernel keeps probes off the jump-label sites it knows
- * (jump_label_text_reserved() reads the jump entries of the module that
- * holds the address), and it does not know these: the core links them
- * with entries of its own.  A probe on such a site, or an optimized probe
- * whose jump covers it, would be there when the kernel patches the site
- * for its key, and the kernel stops the machine when a site does not
- * hold what it expects.  So no probe goes into those functions at all.
+ * The kernel's kprobe blacklist (the section NOKPROBE_SYMBOL() fills,
+ * read as the module loads) gets the functions of the new code whose
+ * bytes the core writes while the kernel may have a probe there:
+ *
+ *   - a record of a module target's symbol, written again each time the
+ *     module loads (modules.c): a probe copies the instruction it sits on
+ *     to run it elsewhere, and would go on running the copy with the old
+ *     address; an optimized probe's jump covers the field, and the write
+ *     would break it;
+ *   - a linked jump label: the kernel keeps probes off the sites it knows
+ *     (jump_label_text_reserved() reads the jump entries of the module
+ *     that holds the address), not off these, which the core links with
+ *     entries of its own, and it stops the machine when a site it patches
+ *     does not hold what it expects.
+ *
+ * A blacklisted function takes no probe anywhere in it.
  */
-static void emit_kprobe_blacklist(const struct plan *plan, FILE *f)
+static void emit_kprobe_blacklist(struct new_state *st, FILE *f)
 {
-	size_t i, n = 0;
+	const struct plan *plan = st->plan;
+	struct strset seen;
+	char label[32];
+	size_t i;
 
+	strset_init(&seen);
+	for (i = 0; i < st->nrecs; i++) {
+		const struct record *r = &st->recs[i];
+
+		if (!strncmp(r->label, "__ksplice_f", 11) &&
+		    plan->hsyms[r->sym].target)
+			blacklist_put(f, &seen, r->label, "a record of",
+				      plan->hsyms[r->sym].target);
+	}
 	for (i = 0; i < plan->nkeysites; i++) {
 		const struct keysite *ks = &plan->keysites[i];
 
-		if (!ks->linked || linked_unit_seen(plan, i))
+		if (!ks->linked)
 			continue;
-		if (!n++)
-			fputs("static unsigned long kprobe_blacklist[] __used __section(\"_kprobe_blacklist\") = {\n",
-			      f);
-		fprintf(f, "\t(unsigned long)__ksplice_f%d,\t/* %s */\n",
-			ks->unit->newid, ks->unit->name);
+		snprintf(label, sizeof(label), "__ksplice_f%d", ks->unit->newid);
+		blacklist_put(f, &seen, label, "a linked jump label:",
+			      ks->unit->name);
 	}
-	if (n)
+	if (seen.count)
 		fputs("};\n\n", f);
 }
 
@@ -658,7 +676,7 @@ static void emit_desc(struct new_state *st, FILE *f)
 	emit_exports_desc(plan, f);
 	emit_values(plan, f);
 	nlinked = emit_linked(plan, f);
-	emit_kprobe_blacklist(plan, f);
+	emit_kprobe_blacklist(st, f);
 	fputs("static struct ksplice_new ksplice_new __section(KSPLICE_NEW_SECTION) __used = {\n"
 	      "\t.format = KSPLICE_FORMAT_VERSION,\n\t.id = \"", f);
 	put_c_string(f, up->id);

@@ -28,7 +28,8 @@
  * whose check cannot be that near is left as compiled and linked to its
  * key by the core instead, through the kernel's own jump-label code,
  * while the key's module is loaded (struct ksplice_keysite); its function
- * is kept from kprobes (emit-new.c).
+ * is kept from kprobes, as is every function with a record of a module
+ * (emit-new.c).
  */
 #include <stdlib.h>
 #include <string.h>
