@@ -13,10 +13,11 @@
  * redirected at once, since nothing has called into it yet.  A module
  * that does not match, or that comes while such an update is being
  * applied or reversed, is refused: it would run unpatched under an update
- * that says it is applied.  Going: its redirections are removed and its functions wait
- * again.  While an update with module targets is applied, the core holds
- * its helper, which the matching needs.  Live (its init done): the
- * exports of an update that waited for it are published (exports.c).
+ * that says it is applied.  Going: its redirections are removed and its
+ * functions wait again.  While an update with module targets is applied,
+ * the core holds its helper, which the matching needs.  Live (its init
+ * done): the exports of an update that waited for it are published
+ * (exports.c).
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
