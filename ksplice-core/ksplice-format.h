@@ -241,7 +241,7 @@
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
 
-#define KSPLICE_FORMAT_VERSION	5
+#define KSPLICE_FORMAT_VERSION	6
 
 /* The repository index's format (see THE REPOSITORY). */
 #define KSPLICE_REPO_FORMAT	1
@@ -364,7 +364,7 @@ struct jump_entry;
  * (static) name may be there several times: the candidate is the one
  * that run-pre matching binds (the address decoded from a relocation of
  * matched pre code, or the address of a matched function); if nothing
- * binds it, it must be there exactly once.
+ * binds it, it must be there exactly once, or where its group puts it.
  *
  * A name that an object of a module refers to has that module as its
  * target: its candidates are the module's symbols of that name (a local
@@ -378,6 +378,15 @@ struct ksplice_symbol {
 	const char *target;	/* module the referring object is in, or NULL */
 	unsigned long flags;	/* KSPLICE_SYM_* */
 	unsigned long value;	/* written by the core: the running address */
+	/*
+	 * Statics of one object that share a data section in the kernel's
+	 * build (which has no -fdata-sections) have the same group (0: none)
+	 * and their offsets in it: one that nothing binds is at a bound
+	 * one's address plus the difference of their offsets, and is taken
+	 * there only if kallsyms has its name at that address.
+	 */
+	unsigned int group;
+	unsigned long group_off;
 };
 
 #define KSPLICE_SYM_LOCAL	0x1	/* a static symbol */

@@ -13,7 +13,9 @@
  * to an acceptable address of its symbol, and every rewrite window holds
  * the original bytes or a form the kernel rewrites them to (rewrite.c).
  * A symbol a candidate binds is bound tentatively: the bindings are
- * rolled back unless the candidate is the only match.
+ * rolled back unless the candidate is the only match.  A symbol no match
+ * binds is one kallsyms knows once, or a static placed by a bound
+ * neighbour of its object's data section (struct ksplice_symbol.group).
  */
 #define pr_fmt(fmt) "ksplice: " fmt
 
@@ -427,7 +429,41 @@ static unsigned long ksplice_single_address(const struct ksplice_name *n)
 	return n->addrs[0];
 }
 
-/* Symbols no match bound: kallsyms must know exactly one address. */
+/*
+ * The address of symbol i that the bound symbols of its group give (the
+ * distance of their offsets in the object's data section), if they all
+ * agree and kallsyms has symbol i's name there; else 0.
+ */
+static unsigned long ksplice_group_address(struct ksplice_matcher *m,
+					   unsigned int i)
+{
+	const struct ksplice_helper *helper = m->ctx.helper;
+	const struct ksplice_symbol *sym = &helper->symbols[i], *o;
+	const struct ksplice_name *n = m->ctx.sym_names[i];
+	unsigned long addr = 0, a;
+	unsigned int j, k;
+
+	if (!sym->group)
+		return 0;
+	for (j = 0; j < helper->nr_symbols; j++) {
+		o = &helper->symbols[j];
+		if (j == i || !m->ctx.bound[j] || o->group != sym->group)
+			continue;
+		a = o->value - o->group_off + sym->group_off;
+		if (addr && a != addr)
+			return 0;
+		addr = a;
+	}
+	for (k = 0; addr && k < n->nr; k++)
+		if (n->addrs[k] == addr)
+			return addr;
+	return 0;
+}
+
+/*
+ * Symbols no match bound: kallsyms must know exactly one address, or a
+ * bound neighbour in the same data section must put it at one of them.
+ */
 static int ksplice_resolve_rest(struct ksplice_matcher *m)
 {
 	struct ksplice_helper *helper = m->ctx.helper;
@@ -444,6 +480,13 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 			continue;
 		n = m->ctx.sym_names[i];
 		addr = ksplice_single_address(n);
+		if (!addr) {
+			addr = ksplice_group_address(m, i);
+			if (addr && ksplice_debug)
+				pr_info("%s: %s (%s) at %lx, by its neighbours\n",
+					m->ctx.update->id, sym->name,
+					sym->object, addr);
+		}
 		if (addr) {
 			sym->value = addr;
 			m->ctx.bound[i] = true;

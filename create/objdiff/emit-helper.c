@@ -293,6 +293,9 @@ static void emit_symbols(const struct plan *plan, FILE *f)
 			fputs(", .flags = KSPLICE_SYM_LOCAL", f);
 		else if (hsyms[i].needed)
 			fputs(", .flags = KSPLICE_SYM_NEEDED", f);
+		if (hsyms[i].group)
+			fprintf(f, ", .group = %d, .group_off = %#lx",
+				hsyms[i].group, hsyms[i].group_off);
 		fputs(" },", f);
 		fprintf(f, "\t/* %zu */\n", i);
 	}

@@ -281,6 +281,8 @@ static unsigned int hsym_add(struct plan *plan, const struct objpair *op,
 		plan->hsyms[plan->nhsyms].object = local ? op->name : NULL;
 		plan->hsyms[plan->nhsyms].target = op->target;
 		plan->hsyms[plan->nhsyms].needed = false;
+		plan->hsyms[plan->nhsyms].group = 0;
+		plan->hsyms[plan->nhsyms].group_off = 0;
 		i = plan->nhsyms++;
 		strset_put(&plan->hsym_index, key, i);
 	}
@@ -720,5 +722,6 @@ void plan_resolve(struct plan *plan)
 	resolve_copies(plan);
 	plan_exports_resolve(plan);
 	name_units(plan);
+	plan_neighbours(plan);
 	plan->frozen = true;
 }

@@ -76,6 +76,12 @@ struct hsym {
 	const char *object;		/* NULL: global */
 	const char *target;		/* module of the referring object */
 	bool needed;			/* the new code refers to it */
+	/*
+	 * neighbours.c: 1 + the index of the data section of hobj that
+	 * holds it with other symbols of the table, or 0; its offset there.
+	 */
+	int group;
+	unsigned long group_off;
 };
 
 /*
@@ -188,6 +194,9 @@ void values_resolve(struct plan *plan);
 /* Exports the patch adds (exports.c): decided, then resolved. */
 void plan_exports_decide(struct plan *plan);
 void plan_exports_resolve(struct plan *plan);
+
+/* Groups of the helper's statics that share a data section (neighbours.c). */
+void plan_neighbours(struct plan *plan);
 
 /* Index in the helper's symbol table of sym of op (must be there). */
 unsigned int plan_helper_symbol(const struct plan *plan,
