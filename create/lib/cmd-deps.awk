@@ -3,7 +3,8 @@
 # compiled from (the source_ line and the deps_ list), as paths from the
 # top of the tree: for each input file ".../.NAME.o.cmd" (given relative
 # to the top), one line "DIR/NAME.o FILE FILE...".  Used by objects.sh
-# and depindex.sh.
+# and depindex.sh.  With -v cmds=1, the command instead (the cmd_ line):
+# "DIR/NAME.o<TAB>COMMAND" (depindex.cmds).
 
 # a/b/../c -> a/c, ./a -> a
 function norm(p,    n, i, parts, out, k) {
@@ -33,6 +34,15 @@ FNR == 1 {
 	line = (n > 1 ? substr(norm(FILENAME), 1, length(norm(FILENAME)) - length(parts[n])) : "") base
 	deps = 0
 }
+cmds && /^cmd_/ {
+	cmd = $0
+	sub(/^[^ ]* := /, "", cmd)
+	sub(/ +$/, "", cmd)
+	sub(/ .*/, "", line)
+	line = line "\t" cmd
+	next
+}
+cmds { next }
 /^source_/ { line = line " " norm($3); next }
 /^deps_/ { deps = 1; next }
 deps {

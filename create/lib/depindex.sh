@@ -25,8 +25,12 @@
 # byte, the one the index read (depindex_pre_hashes).  A stale index then
 # costs time (the object is preprocessed as before), never a change
 # screened out.
+#
+# It also keeps the command Kbuild ran for each object (depindex.cmds):
+# the objects outside vmlinux and the modules are made with it
+# (others.sh), as Kbuild cannot always make them alone.
 
-DEPINDEX_VERSION=2
+DEPINDEX_VERSION=3
 
 # depindex_make: make the index of the current scratch copy if needed.
 depindex_make()
@@ -64,6 +68,7 @@ depindex_make()
 		die "$EXIT_ERROR" "indexing the tree found almost no objects (log: $log)"
 	}
 	depindex_keep_pre "$dir" "$idx.tmp"
+	depindex_keep_cmds "$dir"
 	mv "$idx.tmp" "$idx"
 	rm -rf "$dir"
 	say "Indexed $(($(wc -l <"$idx") - 1)) objects in $((SECONDS - start)) s"
@@ -108,6 +113,24 @@ depindex_keep_pre()
 	mv "$SCRATCH_DIR/depindex.pp.tmp" "$SCRATCH_DIR/depindex.pp" &&
 		mv "$SCRATCH_DIR/depindex.sums.tmp" "$SCRATCH_DIR/depindex.sums" ||
 		die "$EXIT_ERROR" "cannot write $SCRATCH_DIR/depindex.pp"
+}
+
+# depindex_keep_cmds DIR: write depindex.cmds from the indexed copy DIR:
+# a first line "# cmds<TAB>DEPCC<TAB>SELF<TAB>CORE" (the compiler the
+# commands name, and the directories whose paths they hold: this
+# program's and the core's headers), then "OBJ<TAB>COMMAND" per object.
+depindex_keep_cmds()
+{
+	local dir=$1
+
+	{
+		printf '# cmds\t%s\t%s\t%s\n' "$SELF_DIR/lib/depcc" "$SELF_DIR" \
+			"$(cd "$CORE_INCLUDE" && pwd)"
+		(cd "$dir" && find . -name '.*.o.cmd' -printf '%P\0' |
+			xargs -0 awk -v cmds=1 -f "$SELF_DIR/lib/cmd-deps.awk")
+	} >"$SCRATCH_DIR/depindex.cmds.tmp" &&
+		mv "$SCRATCH_DIR/depindex.cmds.tmp" "$SCRATCH_DIR/depindex.cmds" ||
+		die "$EXIT_ERROR" "cannot write $SCRATCH_DIR/depindex.cmds"
 }
 
 # depindex_pre_hashes OBJ...: "OBJ SHA256" for each OBJ whose index hash

@@ -29,6 +29,8 @@ OBJS=()
 # Objects outside vmlinux and the modules that read a changed header (the
 # vDSO, boot code, host programs): their compiled result must not change.
 OTHER_OBJS=()
+# The changed headers they read (others.sh builds and compares them).
+declare -A OTHER_READ=()
 
 # objects_parent PATH: the directory holding PATH ("." at the top).
 objects_parent()
@@ -357,6 +359,7 @@ objects_find_header()
 		module) nm=$((nm + 1)) ;;
 		*)
 			[[ " ${OTHER_OBJS[*]} " == *" $obj "* ]] || OTHER_OBJS+=("$obj")
+			OTHER_READ[$h]=1
 			continue
 			;;
 		esac
@@ -494,6 +497,8 @@ objects_check_built()
 		[ -n "${covered[$src]:-}" ] && continue
 		# read only by objects whose input it does not change (screen.sh)
 		[ -n "${SCREENED[$src]:-}" ] && continue
+		# or outside the kernel and its modules (others.sh)
+		[ -n "${OTHER_READ[$src]:-}" ] && continue
 		left=$(objects_includers "$src" | tr '\n' ' ')
 		die "$EXIT_UNSUPPORTED" "$src is not built into this kernel's configuration: #included by ${left% }, but only under conditions (#if) that this configuration leaves out"
 	done

@@ -18,9 +18,9 @@
 # object is left out; so is one whose source only gains the prototype of
 # a function it does not call (screen_new_decls).  Kept, always: an
 # object with a .c of its own that the patch changes, one whose source is
-# not a .c beside it, the objects outside vmlinux and the modules, and any
-# whose preprocessed source uses __builtin_LINE or .include/.incbin (the
-# line, or a file, read later).
+# not a .c beside it, and any whose preprocessed source uses
+# __builtin_LINE or .include/.incbin (the line, or a file, read later).
+# The objects outside vmlinux and the modules are screened by others.sh.
 
 # The changed headers read by an object left out (its input unchanged):
 # objects_check_built counts them as compiled into the configuration.

@@ -90,6 +90,31 @@ grep -q "^Preprocessing $from_index of them before the patch, to compare their s
 grep -q "^$readers of them compile the same tokens after the patch; 0 do not" "$T/out" ||
 	fail "the bsearch.h prototype: readers not all screened"
 
+# the vDSO reads asm/vdso/gettimeofday.h: its objects are made with the
+# command Kbuild ran for them when the tree was indexed (the 32-bit ones
+# get -m32 from the vDSO image's flags, and do not build alone), and
+# screened like the others: a comment leaves them all the same
+vdso=arch/x86/include/asm/vdso/gettimeofday.h
+sed_patch $vdso 's|^#ifndef BUILD_VDSO32$|/* a comment */\n&|' >"$T/vdso-comment.patch"
+create --patch="$T/vdso-comment.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || { cat "$T/err"; fail "vDSO comment: status $STATUS, want 5"; }
+others=$(sed -n "s|^$vdso is read by [0-9]* objects of vmlinux, [0-9]* of modules and \([0-9]*\) others\$|\1|p" "$T/out")
+[ "${others:-0}" -ge 2 ] || fail "$vdso is read by ${others:-no} objects outside the kernel"
+grep -q "^Preprocessing the $others objects outside the kernel and its modules" "$T/out" ||
+	fail "the vDSO's objects were not screened"
+grep -q "^$others of them compile the same tokens after the patch; 0 do not" "$T/out" ||
+	fail "the vDSO comment: the vDSO's objects were not all screened"
+# a change to the 32-bit vDSO's code alone: its objects, built with -m32
+# before and after the patch, differ, and the patch is refused, naming
+# them; the 64-bit vDSO is screened out
+sed_patch $vdso 's|^\t\t"mov %%ebx, %%edx \\n"$|\t\t"nop \\n"\n&|' >"$T/vdso32.patch"
+create --patch="$T/vdso32.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 6 ] || { cat "$T/err"; fail "vDSO32 change: status $STATUS, want 6"; }
+grep -q "the patch changes arch/x86/entry/vdso/vdso32/vclock_gettime.o, which is built into neither" "$T/err" ||
+	fail "the change to the 32-bit vDSO is not named"
+grep -q "the patch changes arch/x86/entry/vdso/vclock_gettime.o" "$T/err" &&
+	fail "the 64-bit vDSO, whose tokens are the same, is said to change"
+
 # a struct read by many objects gains a field: a few are compiled first,
 # and the patch is refused then
 awk '{ print } /^\tbool percpu_pvec_drained;$/ && !done { print "\tint ksplice_extra;"; done = 1 }' \
