@@ -16,6 +16,10 @@
 #                                  every built-in subdirectory
 #   ksplice-objects DIR m OBJ...   module objects and DIR/SUB/modules.order
 #                                  for every subdirectory holding modules
+#   ksplice-objects DIR c MOD=OBJ,OBJ...
+#                                  the objects of each module made of
+#                                  several (an assembler object's compile
+#                                  has no KBUILD_MODNAME to tell it)
 #   ksplice-objects DIR error      Kbuild could not read DIR's Makefile
 #                                  on its own (its messages are on stderr)
 
@@ -28,6 +32,7 @@ ifeq ($(ksplice-objects-role),dir)
 ksplice-objects-dir:
 	@echo 'ksplice-objects $(obj) y $(strip $(real-obj-y) $(lib-y))'
 	@echo 'ksplice-objects $(obj) m $(strip $(real-obj-m))'
+	@echo 'ksplice-objects $(obj) c $(strip $(foreach m,$(multi-obj-m),$(m)=$(subst $(space),$(comma),$(strip $(addprefix $(obj)/,$(call suffix-search,$(patsubst $(obj)/%,%,$(m)),.o,-objs -y -m)))))))'
 
 else
 

@@ -25,6 +25,8 @@
 # listed and made by.
 declare -A OBJECTS_Y=() OBJECTS_M=() OBJECTS_DIR=() OBJECTS_HOME=()
 declare -A OBJ_SRCS=() OBJ_KIND=() OBJ_MODULE=()
+# The object of each part of a module made of several (Kbuild's c lists).
+declare -A OBJECTS_COMPOSITE=()
 OBJS=()
 # Objects outside vmlinux and the modules that read a changed header (the
 # vDSO, boot code, host programs): their compiled result must not change.
@@ -72,6 +74,7 @@ objects_query()
 		done < <(objects_ancestors "$(objects_parent "$src")")
 	done
 	OBJECTS_DIR[.]=y
+	SCRATCH_SHARED[.]=0
 	for ((depth = 0; depth <= max; depth++)); do
 		todo=()
 		for dir in ${level[$depth]:-}; do
@@ -131,7 +134,7 @@ objects_kbuild()
 		for dir in "${ask[@]}"; do
 			# only a list Kbuild gave (y, and m if any), never an error
 			awk -v d="$dir" '$1 == "ksplice-objects" && $2 == d {
-				if ($3 != "y" && $3 != "m") bad = 1
+				if ($3 != "y" && $3 != "m" && $3 != "c") bad = 1
 				if ($3 == "y") y = 1
 				print
 			}
@@ -145,6 +148,8 @@ objects_kbuild()
 		case $kind in
 		y) OBJECTS_Y[$dir]=" $rest " ;;
 		m) OBJECTS_M[$dir]=" $rest " ;;
+		# shellcheck disable=SC2086
+		c) objects_composites $rest ;;
 		*)
 			cat "$log" >&2
 			die "$EXIT_ERROR" "Kbuild cannot list the objects of $dir (see above)"
@@ -218,10 +223,12 @@ objects_makefiles_naming()
 
 # objects_dir_state DIR: set OBJECTS_DIR[DIR] from the lists of the
 # directories above it: any of them may list it (the top one lists
-# arch/x86/pci, for one).
+# arch/x86/pci, for one).  Sets SCRATCH_SHARED[DIR] (scratch.sh) too:
+# the make of a directory between DIR and the one listing it (arch/x86;
+# drivers/block, as drivers lists block/aoe) is also handed DIR's objects.
 objects_dir_state()
 {
-	local dir=$1 up state=-
+	local dir=$1 up state=- lister= nearest=
 
 	up=$dir
 	while [ "$up" != . ]; do
@@ -230,20 +237,33 @@ objects_dir_state()
 		y)
 			if [[ ${OBJECTS_Y[$up]:-} == *" $dir/built-in.a "* ]]; then
 				state=y
-				break
+			elif [[ ${OBJECTS_M[$up]:-} == *" $dir/modules.order "* ]]; then
+				state=m
 			fi
-			[[ ${OBJECTS_M[$up]:-} != *" $dir/modules.order "* ]] || state=m
 			;;
 		m)
 			[[ ${OBJECTS_M[$up]:-} != *" $dir/modules.order "* ]] || state=m
 			;;
+		*)
+			continue
+			;;
 		esac
+		: "${nearest:=$up}"
+		[ "$state" = - ] || : "${lister:=$up}"
+		[ "$state" != y ] || break
 	done
 	OBJECTS_DIR[$dir]=$state
+	if [ -n "$lister" ] && [ "$lister" != "$nearest" ]; then
+		SCRATCH_SHARED[$dir]=1
+	else
+		SCRATCH_SHARED[$dir]=${SCRATCH_SHARED[${lister:-${nearest:-.}}]:-1}
+	fi
 }
 
 # objects_kind OBJ: vmlinux if Kbuild builds OBJ into the kernel, module
-# if into a module, else nothing.
+# if into a module, else nothing.  The list that names OBJ is its
+# directory's, or one above it (security/selinux/Makefile lists
+# ss/mls.o; ss has no makefile).
 objects_kind()
 {
 	local obj=$1 dir
@@ -254,18 +274,27 @@ objects_kind()
 	else
 		dir=$(objects_parent "$obj")
 	fi
-	case ${OBJECTS_DIR[$dir]:-} in
-	y)
-		if [[ ${OBJECTS_Y[$dir]:-} == *" $obj "* ]]; then
-			echo vmlinux
-		elif [[ ${OBJECTS_M[$dir]:-} == *" $obj "* ]]; then
-			echo module
-		fi
-		;;
-	m)
-		[[ ${OBJECTS_M[$dir]:-} != *" $obj "* ]] || echo module
-		;;
-	esac
+	while :; do
+		case ${OBJECTS_DIR[$dir]:-} in
+		y)
+			if [[ ${OBJECTS_Y[$dir]:-} == *" $obj "* ]]; then
+				echo vmlinux
+				return
+			elif [[ ${OBJECTS_M[$dir]:-} == *" $obj "* ]]; then
+				echo module
+				return
+			fi
+			;;
+		m)
+			if [[ ${OBJECTS_M[$dir]:-} == *" $obj "* ]]; then
+				echo module
+				return
+			fi
+			;;
+		esac
+		[ "$dir" != . ] || return 0
+		dir=$(objects_parent "$dir")
+	done
 }
 
 # objects_includers SRC: the .c files in SRC's directory and the one above
@@ -445,8 +474,25 @@ objects_cmd_file()
 	printf '%s\n' "$SCRATCH_TREE/$(objects_parent "$1")/.${1##*/}.cmd"
 }
 
+# objects_composites MOD=PART,PART...: fill OBJECTS_COMPOSITE.
+objects_composites()
+{
+	local word part
+	local -a parts
+
+	for word in "$@"; do
+		IFS=, read -r -a parts <<<"${word#*=}"
+		for part in "${parts[@]}"; do
+			OBJECTS_COMPOSITE[$part]=${word%%=*}
+		done
+	done
+}
+
 # objects_modname OBJ: the name of the module OBJ is linked into, from
-# the -DKBUILD_MODNAME='"name"' of its compile command.
+# the -DKBUILD_MODNAME='"name"' of its compile command; else (an
+# assembler source's) the module of several objects that Kbuild lists it
+# in, or the object's own (a module of one object), as Kbuild names
+# modules: "-" and "," made "_".
 objects_modname()
 {
 	local cmd name
@@ -454,6 +500,12 @@ objects_modname()
 	cmd=$(objects_cmd_file "$1")
 	name=$(sed -n "s/.*-DKBUILD_MODNAME='\"\([A-Za-z0-9_]*\)\"'.*/\1/p" "$cmd" 2>/dev/null |
 		head -n 1)
+	if [ -z "$name" ] && [ "${OBJ_KIND[$1]:-}" = module ]; then
+		name=${OBJECTS_COMPOSITE[$1]:-$1}
+		name=${name##*/}
+		name=${name%.o}
+		name=${name//[-,]/_}
+	fi
 	[ -n "$name" ] || return 1
 	printf '%s\n' "$name"
 }

@@ -72,11 +72,12 @@ others_run_one()
 	rest=${cmd#* }
 	[ "$cc" != @CC@ ] || cc=gcc
 	rm -f -- "$SCRATCH_TREE/$2"
+	# as Kbuild runs it: set -e (a compile may be followed by "; true")
 	if [ "$1" = pp ]; then
 		(cd "$SCRATCH_TREE" &&
-			KSPLICE_DEPCC_REAL=$cc sh -c "$SELF_DIR/lib/depcc $rest")
+			KSPLICE_DEPCC_REAL=$cc sh -c "set -e; $SELF_DIR/lib/depcc $rest")
 	else
-		(cd "$SCRATCH_TREE" && sh -c "$cc $rest")
+		(cd "$SCRATCH_TREE" && sh -c "set -e; $cc $rest")
 	fi >"$WORK/others-$$-${2//\//_}.log" 2>&1 || printf '%s\n' "$2"
 }
 
@@ -109,6 +110,15 @@ others_run()
 	die "$EXIT_BUILD" "${failed[0]} does not build with the command Kbuild ran for it when the tree was indexed"
 }
 
+# others_hash OBJ: set OTHER_HASH to the hash depcc wrote for OBJ; dies
+# if there is none.
+others_hash()
+{
+	OTHER_HASH=$(cat "$SCRATCH_TREE/$1.pphash" 2>/dev/null)
+	[ ${#OTHER_HASH} = 64 ] ||
+		die "$EXIT_ERROR" "preprocessing $1 with its command wrote no hash"
+}
+
 # others_screen: drop from OTHER_OBJS those whose preprocessed source the
 # patch leaves the same.  Runs in the pre state and leaves it so.
 others_screen()
@@ -130,12 +140,14 @@ others_screen()
 	say "Preprocessing the ${#OTHER_OBJS[@]} objects outside the kernel and its modules that read the changed header(s), before and after the patch ($((${#OTHER_OBJS[@]} - ${#pre[@]})) of them before from the index)..."
 	others_run pp "${pre[@]}"
 	for obj in "${pre[@]}"; do
-		before[$obj]=$(cat "$SCRATCH_TREE/$obj.pphash")
+		others_hash "$obj"
+		before[$obj]=$OTHER_HASH
 	done
 	apply_patch_to_scratch
 	others_run pp "${OTHER_OBJS[@]}"
 	for obj in "${OTHER_OBJS[@]}"; do
-		if [ "$(cat "$SCRATCH_TREE/$obj.pphash")" != "${before[$obj]}" ] ||
+		others_hash "$obj"
+		if [ "$OTHER_HASH" != "${before[$obj]}" ] ||
 			grep -q -e '__builtin_LINE' -e '\.include' -e '\.incbin' \
 				"$SCRATCH_TREE/$obj.i"; then
 			keep+=("$obj")

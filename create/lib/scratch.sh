@@ -129,20 +129,24 @@ scratch_kcflags()
 # scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch with
 # KCFLAGS=$SCRATCH_KCFLAGS, and <ksplice-patch.h> on the include path.
 #
-# Objects under arch/x86 are built with one make job: for a single target,
+# Some objects are built with one make job.  For a single target,
 # Kbuild's make of a directory hands it to every subdirectory it lists
-# whose path is a prefix of the target's, and the top directory lists
-# arch/x86 as well as arch/x86/pci (and arch/x86/lib, power, video).  So
-# arch/x86/pci/fixup.o is compiled by arch/x86's make, with arch/x86's
-# flags, and by arch/x86/pci's.  In parallel the two compiles write the
-# same .o and .d files at once, and fixdep, objtool or nm of one finds a
-# file that the other has just removed.  With one job they run in turn,
-# arch/x86 first (a directory sorts before those below it), and the
-# object's own directory compiles it again since its command line
-# differs: the object is always the one its own flags make.  No other
-# directory is listed both on its own and inside another, so the other
-# objects (thousands, for a change to a core header) are built first, in
-# parallel, by one make of their own.
+# whose path is a prefix of the target's, and a directory handed a target
+# that none of its own subdirectories leads to compiles it itself, with
+# its own flags.  The top directory lists arch/x86 as well as arch/x86/pci
+# (and lib, power, video); drivers lists block as well as block/aoe.  So
+# drivers/block/aoe/aoechr.o is compiled by drivers/block's make, as
+# built-in code, and by drivers/block/aoe's, as the module's.  In
+# parallel the two compiles write the same .o and .d files at once: a
+# build fails (fixdep, objtool or nm finds a file the other has just
+# removed), or worse, the object last written is the wrong one.  With one
+# job they run in turn, the wrong directory first (Kbuild sorts the
+# directories it descends to, and a directory sorts before those below
+# it), and the object's own directory compiles it again since its command
+# line differs: the object is always the one its own flags make.
+# objects.sh marks the directories where this happens in SCRATCH_SHARED;
+# the objects of any other (thousands, for a change to a core header) are
+# built first, in parallel, by one make of their own.
 scratch_build_objects()
 {
 	local log=$1 obj
@@ -165,22 +169,33 @@ SCRATCH_BATCH=250
 # (arch/x86/kvm/../../../virt/kvm/kvm_main.o).  Filled by objects.sh.
 declare -A SCRATCH_TARGET=()
 
+# Directory -> 1 if another directory's make is handed its objects too
+# (see scratch_build_objects), 0 if not; filled by objects.sh.  An object
+# of a directory not in it is built with one job, to be safe.
+declare -A SCRATCH_SHARED=()
+
 # scratch_make_objects KCFLAGS OBJECT...: the makes of scratch_build_objects.
 # With SCRATCH_KEEP_GOING=1, make goes on past a target it cannot make
 # (make -k), and the caller looks for the targets made.
 scratch_make_objects()
 {
-	local flags=$1 obj t par=() ser=() done=0 k=${SCRATCH_KEEP_GOING:+-k}
+	local flags=$1 obj t dir par=() ser=() done=0 k=${SCRATCH_KEEP_GOING:+-k}
 
 	shift
 	for obj in "$@"; do
 		# OBJ.o, or OBJ.i: by the name Kbuild makes it by
 		t=${SCRATCH_TARGET[${obj%.*}.o]:-}
-		[ -z "$t" ] || obj=${t%.o}.${obj##*.}
-		case $obj in
-		arch/x86/*) ser+=("$obj") ;;
-		*) par+=("$obj") ;;
-		esac
+		dir=${obj%/*}
+		if [ -n "$t" ]; then
+			obj=${t%.o}.${obj##*.}
+			dir=${t%%/../*}
+		fi
+		[ "$dir" != "$obj" ] || dir=.
+		if [ "${SCRATCH_SHARED[$dir]:-1}" = 0 ]; then
+			par+=("$obj")
+		else
+			ser+=("$obj")
+		fi
 	done
 	while [ $done -lt ${#par[@]} ]; do
 		scratch_make $k -j"$JOBS" KCFLAGS="$flags" "${par[@]:done:SCRATCH_BATCH}" ||

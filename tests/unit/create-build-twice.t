@@ -7,7 +7,9 @@
 # with arch/x86/power/Makefile's -fno-stack-protector).  Compiled in
 # parallel, the two compiles broke each other's files about every other
 # build (fixdep: "error opening file: arch/x86/pci/.fixup.o.d"), or left
-# the object that arch/x86's flags make.  Kbuild's lists of the
+# the object that arch/x86's flags make.  The same holds for the module
+# aoe's drivers/block/aoe (drivers lists block/aoe beside block, whose
+# make compiled aoechr.o as built-in code).  Kbuild's lists of the
 # directories' objects are asked once, then kept with the scratch copy.
 . "$(dirname "$0")/create-real-tree.sh"
 
@@ -16,6 +18,8 @@ stub_objdiff_no_changes
 {
 	sed_patch arch/x86/pci/fixup.c 's/PME# does not work under D3, disabling it/PME# does not work under D3, so disabling it/'
 	sed_patch arch/x86/power/cpu.c '0,/return 0;/s/return 0;/return 0 + 0;/'
+	sed_patch drivers/block/aoe/aoechr.c "s/aoe: can't write to that file/aoe: cannot write to that file/"
+	sed_patch drivers/block/aoe/aoecmd.c 's/aoe: NULL TARGETS!/aoe: no targets/'
 } >"$T/p.patch"
 
 for run in 1 2; do
@@ -27,6 +31,11 @@ for run in 1 2; do
 		fail "run $run: arch/x86/power/cpu.o built without its directory's flags"
 	grep -qF -- "-DKBUILD_MODFILE='\"arch/x86/pci/fixup\"'" "$scratch/arch/x86/pci/.fixup.o.cmd" ||
 		fail "run $run: arch/x86/pci/fixup.o built by another directory's make"
+	for obj in aoechr aoecmd; do
+		cmd=$scratch/drivers/block/aoe/.$obj.o.cmd
+		grep -q -- " -DMODULE " "$cmd" && grep -qF -- "-DKBUILD_MODNAME='\"aoe\"'" "$cmd" ||
+			fail "run $run: drivers/block/aoe/$obj.o not built as the module aoe's"
+	done
 	# Kbuild's lists of objects: asked once, then kept with the scratch copy
 	if [ $run = 1 ]; then
 		ls "$scratch/../kbuild-objects/arch%x86%power."* >/dev/null 2>&1 ||
@@ -36,4 +45,25 @@ for run in 1 2; do
 			fail "run 2: Kbuild was asked again for lists it gave in run 1"
 	fi
 done
+
+# which objects are built with one make job: those of the directories
+# whose objects another directory's make is handed too, and no others
+makes=$(
+	# shellcheck disable=SC2034
+	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE= JOBS=2
+	for lib in common scratch objects; do
+		# shellcheck source=/dev/null
+		. "$ROOT/create/lib/$lib.sh"
+	done
+	mkdir -p "$WORK"
+	SCRATCH_TREE=$scratch SCRATCH_DIR=${scratch%/tree}
+	set -- drivers/block/aoe/aoechr.o drivers/block/loop.o arch/x86/pci/fixup.o \
+		arch/x86/kernel/process.o security/selinux/ss/mls.o drivers/input/serio/serio.o
+	objects_query "${@/%.o/.c}" >/dev/null
+	scratch_make() { printf 'make %s\n' "$*"; }
+	scratch_make_objects "" "$@" 7>/dev/null
+)
+want="make -j2 KCFLAGS= drivers/block/loop.o arch/x86/kernel/process.o security/selinux/ss/mls.o
+make -j1 KCFLAGS= drivers/block/aoe/aoechr.o arch/x86/pci/fixup.o drivers/input/serio/serio.o"
+[ "$makes" = "$want" ] || fail "the makes of the objects: $makes"
 exit 0

@@ -35,4 +35,32 @@ create --patch="$T/mm.patch" --id=t_away --config="$CFG" "$SRC"
 [ "$STATUS" = 5 ] || fail "kvm_mm.h: status $STATUS, want 5"
 grep -q "virt/kvm/kvm_mm.h is read by 0 objects of vmlinux, [1-9][0-9]* of modules and 0 others" "$T/out" ||
 	fail "the readers of kvm_mm.h are not counted as kvm's"
+
+# objects that a makefile lists in a subdirectory that has no makefile
+# (security/selinux/Makefile lists ss/mls.o ...) are the kernel's
+sed_patch security/selinux/ss/mls.h 's|^#define _SS_MLS_H_$|&\n/* a comment */|' >"$T/mls.patch"
+create --patch="$T/mls.patch" --id=t_away --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "mls.h: status $STATUS, want 5"
+grep -q "security/selinux/ss/mls.h is read by [1-9][0-9]* objects of vmlinux, 0 of modules and 0 others" "$T/out" ||
+	fail "the readers of mls.h are not counted as the kernel's: $(grep 'is read by' "$T/out")"
+
+# an assembler object of a module made of several: its compile names no
+# KBUILD_MODNAME (a patch cannot change a .S, but a header it reads
+# can), and the module is the one Kbuild lists it in
+modname=$(
+	# shellcheck disable=SC2034
+	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE=
+	for lib in common scratch objects; do
+		# shellcheck source=/dev/null
+		. "$ROOT/create/lib/$lib.sh"
+	done
+	mkdir -p "$WORK"
+	SCRATCH_TREE=$scratch SCRATCH_DIR=${scratch%/tree}
+	obj=arch/x86/crypto/crc32c-pcl-intel-asm_64.o
+	objects_query "${obj%.o}.S" >/dev/null
+	OBJ_KIND[$obj]=$(objects_kind "$obj")
+	objects_modname "$obj"
+)
+[ "$modname" = crc32c_intel ] ||
+	fail "crc32c-pcl-intel-asm_64.o is said to be linked into '$modname', not crc32c_intel"
 exit 0
