@@ -50,12 +50,13 @@ done
 # whose objects another directory's make is handed too, and no others
 makes=$(
 	# shellcheck disable=SC2034
-	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE= JOBS=2
+	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE='' JOBS=2
 	for lib in common scratch objects; do
 		# shellcheck source=/dev/null
 		. "$ROOT/create/lib/$lib.sh"
 	done
 	mkdir -p "$WORK"
+	# shellcheck disable=SC2034
 	SCRATCH_TREE=$scratch SCRATCH_DIR=${scratch%/tree}
 	set -- drivers/block/aoe/aoechr.o drivers/block/loop.o arch/x86/pci/fixup.o \
 		arch/x86/kernel/process.o security/selinux/ss/mls.o drivers/input/serio/serio.o
