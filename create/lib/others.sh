@@ -84,14 +84,15 @@ others_run_one()
 others_pp_one() { others_run_one pp "$1"; }
 others_cc_one() { others_run_one cc "$1"; }
 
-# others_run MODE OBJ...: MODE pp (depcc: OBJ.pphash and OBJ.i) or cc (the
-# object), for every OBJ in parallel; dies on a failed compile.
+# others_run SIDE MODE OBJ...: MODE pp (depcc: OBJ.pphash and OBJ.i) or
+# cc (the object), for every OBJ in parallel, before (SIDE pre) or after
+# (post) the patch; dies on a failed compile.
 others_run()
 {
-	local mode=$1 obj log
+	local side=$1 mode=$2 obj log how
 	local -a failed f
 
-	shift
+	shift 2
 	[ $# -gt 0 ] || return 0
 	for obj in "$@"; do
 		mapfile -t f < <(others_made "$obj")
@@ -107,7 +108,10 @@ others_run()
 	done
 	[ ${#failed[@]} -eq 0 ] && return 0
 	show_build_errors "$WORK/build-others.log"
-	die "$EXIT_BUILD" "${failed[0]} does not build with the command Kbuild ran for it when the tree was indexed"
+	how="with the command Kbuild ran for it when the tree was indexed"
+	[ "$side" = pre ] ||
+		die "$EXIT_BUILD" "the patch breaks the build: ${failed[0]} does not build $how"
+	die "$EXIT_BUILD" "the unpatched source does not build: ${failed[0]} $how"
 }
 
 # others_hash OBJ: set OTHER_HASH to the hash depcc wrote for OBJ; dies
@@ -138,13 +142,13 @@ others_screen()
 		[ -n "${before[$obj]:-}" ] || pre+=("$obj")
 	done
 	say "Preprocessing the ${#OTHER_OBJS[@]} objects outside the kernel and its modules that read the changed header(s), before and after the patch ($((${#OTHER_OBJS[@]} - ${#pre[@]})) of them before from the index)..."
-	others_run pp "${pre[@]}"
+	others_run pre pp "${pre[@]}"
 	for obj in "${pre[@]}"; do
 		others_hash "$obj"
 		before[$obj]=$OTHER_HASH
 	done
 	apply_patch_to_scratch
-	others_run pp "${OTHER_OBJS[@]}"
+	others_run post pp "${OTHER_OBJS[@]}"
 	for obj in "${OTHER_OBJS[@]}"; do
 		others_hash "$obj"
 		if [ "$OTHER_HASH" != "${before[$obj]}" ] ||
@@ -166,7 +170,7 @@ others_build()
 
 	[ ${#OTHER_OBJS[@]} -gt 0 ] || return 0
 	say "Building $kind objects outside the kernel and its modules: ${#OTHER_OBJS[@]} (${OTHER_OBJS[*]:0:3} ...)"
-	others_run cc "${OTHER_OBJS[@]}"
+	others_run "$kind" cc "${OTHER_OBJS[@]}"
 	for obj in "${OTHER_OBJS[@]}"; do
 		mkdir -p "$WORK/$kind/$(dirname "$obj")"
 		cp "$SCRATCH_TREE/$obj" "$WORK/$kind/$obj" ||
