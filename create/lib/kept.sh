@@ -90,8 +90,11 @@ kept_reuse()
 		[ ! -f "$kept/$obj.cmd" ] || read -r first <"$kept/$obj.cmd" || first=
 		# made by the name it is made by now (an object of another
 		# directory's makefile, SCRATCH_TARGET, was once made as its own)
+		# and for the kernel or a module as it is linked now (not by
+		# another directory's make: scratch_build_objects)
 		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] &&
-			[[ $first == "cmd_${SCRATCH_TARGET[$obj]:-$obj} := "* ]]; then
+			[[ $first == "cmd_${SCRATCH_TARGET[$obj]:-$obj} := "* ]] &&
+			objects_made_right "$obj" "$kept/$obj.cmd"; then
 			have+=("$obj")
 			cmds+=("$kept/$obj.cmd")
 		else

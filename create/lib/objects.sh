@@ -556,6 +556,42 @@ objects_check_built()
 	done
 }
 
+# objects_made_as OBJ [CMD-FILE]: print how OBJ's last compile (the
+# command of its .cmd file, or of CMD-FILE) made it: "module" (-DMODULE)
+# or "vmlinux"; nothing when it was no compile.
+objects_made_as()
+{
+	local first
+
+	first=$(head -n 1 "${2:-$(objects_cmd_file "$1")}" 2>/dev/null)
+	[[ $first == *" -c "* ]] || return 0
+	if [[ $first == *" -DMODULE "* ]]; then
+		echo module
+	else
+		echo vmlinux
+	fi
+}
+
+# objects_made_right OBJ [CMD-FILE]: succeed unless OBJ's last compile
+# made it otherwise than OBJ_KIND says, for the kernel or for a module: a
+# directory above OBJ's may compile it too, with its own flags (see
+# scratch_build_objects).
+objects_made_right()
+{
+	local as
+
+	[ -n "${OBJ_KIND[$1]:-}" ] || return 0
+	as=$(objects_made_as "$@")
+	[ -z "$as" ] || [ "$as" = "${OBJ_KIND[$1]}" ]
+}
+
+# objects_check_made OBJ: die unless objects_made_right OBJ.
+objects_check_made()
+{
+	objects_made_right "$1" ||
+		die "$EXIT_ERROR" "internal error: $1 was last compiled as code of the $(objects_made_as "$1"), not of the ${OBJ_KIND[$1]} (another directory's make compiled it)"
+}
+
 # objects_linemap OBJ DIR: the line map ksplice-objdiff gets for OBJ: that
 # of the changed file OBJ compiles when it is only one (the including
 # object's own lines and those of its other files did not move), else

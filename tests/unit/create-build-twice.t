@@ -67,4 +67,29 @@ makes=$(
 want="make -j2 KCFLAGS= drivers/block/loop.o arch/x86/kernel/process.o security/selinux/ss/mls.o
 make -j1 KCFLAGS= drivers/block/aoe/aoechr.o arch/x86/pci/fixup.o drivers/input/serio/serio.o"
 [ "$makes" = "$want" ] || fail "the makes of the objects: $makes"
+
+# an object last compiled by the other directory's make (as built-in
+# code, for a module's object) is neither used nor kept
+checks=$(
+	# shellcheck disable=SC2034
+	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE=''
+	for lib in common objects; do
+		# shellcheck source=/dev/null
+		. "$ROOT/create/lib/$lib.sh"
+	done
+	# shellcheck disable=SC2034
+	SCRATCH_TREE=$scratch
+	obj=drivers/block/aoe/aoechr.o
+	OBJ_KIND[$obj]=module
+	printf 'cmd_%s := gcc -O2 -DKBUILD_MODNAME=aoe -c -o %s x.c\n' $obj $obj >"$T/built-in.cmd"
+	printf 'cmd_%s := gcc -O2  -DMODULE  -c -o %s x.c\n' $obj $obj >"$T/module.cmd"
+	objects_made_right $obj "$T/built-in.cmd" && echo "built-in taken"
+	objects_made_right $obj "$T/module.cmd" || echo "module refused"
+	# shellcheck disable=SC2034
+	OBJ_KIND[$obj]=vmlinux
+	objects_made_right $obj "$T/module.cmd" && echo "module taken"
+	(objects_check_made $obj 2>&1) | grep -q "internal error: $obj" ||
+		echo "no error"
+)
+[ -z "$checks" ] || fail "objects_made_right: $checks"
 exit 0
