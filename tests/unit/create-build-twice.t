@@ -49,15 +49,8 @@ done
 # which objects are built with one make job: those of the directories
 # whose objects another directory's make is handed too, and no others
 makes=$(
-	# shellcheck disable=SC2034
-	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE='' JOBS=2
-	for lib in common scratch objects; do
-		# shellcheck source=/dev/null
-		. "$ROOT/create/lib/$lib.sh"
-	done
-	mkdir -p "$WORK"
-	# shellcheck disable=SC2034
-	SCRATCH_TREE=$scratch SCRATCH_DIR=${scratch%/tree}
+	# shellcheck source=create-libs.sh
+	. "$ROOT/tests/unit/create-libs.sh" scratch objects
 	set -- drivers/block/aoe/aoechr.o drivers/block/loop.o arch/x86/pci/fixup.o \
 		arch/x86/kernel/process.o security/selinux/ss/mls.o drivers/input/serio/serio.o
 	objects_query "${@/%.o/.c}" >/dev/null
@@ -71,14 +64,8 @@ make -j1 KCFLAGS= drivers/block/aoe/aoechr.o arch/x86/pci/fixup.o drivers/input/
 # an object last compiled by the other directory's make (as built-in
 # code, for a module's object) is neither used nor kept
 checks=$(
-	# shellcheck disable=SC2034
-	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE=''
-	for lib in common objects; do
-		# shellcheck source=/dev/null
-		. "$ROOT/create/lib/$lib.sh"
-	done
-	# shellcheck disable=SC2034
-	SCRATCH_TREE=$scratch
+	# shellcheck source=create-libs.sh
+	. "$ROOT/tests/unit/create-libs.sh" objects
 	obj=drivers/block/aoe/aoechr.o
 	OBJ_KIND[$obj]=module
 	printf 'cmd_%s := gcc -O2 -DKBUILD_MODNAME=aoe -c -o %s x.c\n' $obj $obj >"$T/built-in.cmd"

@@ -48,15 +48,8 @@ grep -q "security/selinux/ss/mls.h is read by [1-9][0-9]* objects of vmlinux, 0 
 # KBUILD_MODNAME (a patch cannot change a .S, but a header it reads
 # can), and the module is the one Kbuild lists it in
 modname=$(
-	# shellcheck disable=SC2034
-	PROG=t SELF_DIR=$ROOT/create VERBOSE=0 WORK=$T/lib KERNEL_RELEASE=''
-	for lib in common scratch objects; do
-		# shellcheck source=/dev/null
-		. "$ROOT/create/lib/$lib.sh"
-	done
-	mkdir -p "$WORK"
-	# shellcheck disable=SC2034
-	SCRATCH_TREE=$scratch SCRATCH_DIR=${scratch%/tree}
+	# shellcheck source=create-libs.sh
+	. "$ROOT/tests/unit/create-libs.sh" scratch objects
 	obj=arch/x86/crypto/crc32c-pcl-intel-asm_64.o
 	objects_query "${obj%.o}.S" >/dev/null
 	# shellcheck disable=SC2034
