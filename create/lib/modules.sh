@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
-# modules.sh - building the kernel modules of an update with Kbuild
-# against the target's module build tree: the core (only for its
+# modules.sh - building the kernel modules of an update against the
+# target's module build tree: the core (with Kbuild, only for its
 # Module.symvers, once per core source and build tree), the helper and
-# the new-code module.
+# the new-code module (by their shape's recipe, modrecipe.sh, or with
+# Kbuild).
 
 # core_sources DIR: the core's source files, sorted, one a line.
 core_sources()
@@ -79,40 +80,97 @@ kbuild_module_check()
 		die "$EXIT_ERROR" "internal error: the build of $name wrote no $name.ko"
 }
 
+# The two shapes of an update's modules: "helper" (the code before the
+# patch, one C file) and "new" (the new code: its descriptions in C, its
+# code in assembly, which objtool must leave alone).
+
+# module_name SHAPE ID: the name of the module of SHAPE for update ID.
+module_name()
+{
+	printf 'ksplice_%s_%s\n' "$2" "$1"
+}
+
+# module_sources SHAPE NAME: the source files of the module NAME.
+module_sources()
+{
+	case $1 in
+	helper) printf '%s\n' "$2.c" ;;
+	new) printf '%s\n' new-desc.c new-code.S ;;
+	esac
+}
+
+# module_kbuild SHAPE NAME: the Kbuild file of the module NAME.
+module_kbuild()
+{
+	case $1 in
+	helper)
+		printf 'obj-m := %s.o\n' "$2"
+		printf 'ccflags-y := -I$(src)\n'
+		;;
+	new)
+		printf 'obj-m := %s.o\n' "$2"
+		printf '%s-y := new-desc.o new-code.o\n' "$2"
+		printf 'ccflags-y := -I$(src)\nasflags-y := -I$(src)\n'
+		printf 'OBJECT_FILES_NON_STANDARD_new-code.o := y\n'
+		;;
+	esac
+}
+
+# module_steps SHAPE NAME: the targets Kbuild makes for the module NAME,
+# in an order that runs each after what it reads.
+module_steps()
+{
+	case $1 in
+	helper) printf '%s\n' "$2.o" "$2.mod" ;;
+	new) printf '%s\n' new-desc.o new-code.o "$2.mod" "$2.o" ;;
+	esac
+	printf '%s\n' modules.order Module.symvers "$2.mod.o" "$2.ko"
+}
+
+# build_module BUILD SHAPE DIR NAME: build the module NAME of SHAPE whose
+# sources and Kbuild file are in DIR, by its recipe if there is one (its
+# output in DIR/build.log); a module that exports symbols is built with
+# Kbuild (genksyms would run).  Returns the build's status.
+build_module()
+{
+	local build=$1 shape=$2 dir=$3 name=$4 recipe=${MODRECIPE[$2]:-}
+
+	if [ -n "$recipe" ]; then
+		run_logged "$dir/build.log" modrecipe_run "$build" "$recipe" "$dir" "$name" ||
+			return
+		readelf -SW "$dir/$name.ko" | grep -q '__ksymtab' || return 0
+		debug "$name ($shape) exports symbols: built again with Kbuild"
+	fi
+	kbuild_module "$build" "$dir"
+}
+
 # build_update_modules BUILD GEN FORMAT_H ID OUT: build the helper and the
 # new-code module from the sources ksplice-objdiff wrote to GEN; copy the
 # two .ko files to OUT.
 build_update_modules()
 {
-	local build=$1 gen=$2 format_h=$3 id=$4 out=$5
-	local helper=ksplice_${id}_helper new=ksplice_${id}_new
-	local hdir=$WORK/kbuild/helper ndir=$WORK/kbuild/new pid hstatus nstatus
+	local build=$1 gen=$2 format_h=$3 id=$4 out=$5 pid hstatus nstatus
+	local helper new hdir=$WORK/kbuild/helper ndir=$WORK/kbuild/new
 
+	helper=$(module_name helper "$id")
+	new=$(module_name new "$id")
+	modrecipe_find "$build" "$CORE_SYMVERS" "$format_h" helper new
 	say "Building modules: $helper.ko, $new.ko"
 	mkdir -p "$hdir" "$ndir"
 	cp "$format_h" "$hdir/" && cp "$format_h" "$ndir/" &&
 		cp "$gen/helper.c" "$hdir/$helper.c" &&
-		cp "$gen/new-desc.c" "$gen/new-code.S" "$ndir/" ||
+		cp "$gen/new-desc.c" "$gen/new-code.S" "$ndir/" &&
+		module_kbuild helper "$helper" >"$hdir/Kbuild" &&
+		module_kbuild new "$new" >"$ndir/Kbuild" ||
 		die "$EXIT_ERROR" "internal error: cannot set up the module builds"
-	cat >"$hdir/Kbuild" <<-EOF
-	obj-m := $helper.o
-	ccflags-y := -I\$(src)
-	EOF
-	cat >"$ndir/Kbuild" <<-EOF
-	obj-m := $new.o
-	$new-y := new-desc.o new-code.o
-	ccflags-y := -I\$(src)
-	asflags-y := -I\$(src)
-	OBJECT_FILES_NON_STANDARD_new-code.o := y
-	EOF
 	# two independent module builds: side by side when there are jobs for it
 	if [ "${JOBS:-1}" -gt 1 ]; then
-		kbuild_module "$build" "$hdir" & pid=$!
-		kbuild_module "$build" "$ndir" && nstatus=0 || nstatus=$?
+		build_module "$build" helper "$hdir" "$helper" & pid=$!
+		build_module "$build" new "$ndir" "$new" && nstatus=0 || nstatus=$?
 		wait "$pid" && hstatus=0 || hstatus=$?
 	else
-		kbuild_module "$build" "$hdir" && hstatus=0 || hstatus=$?
-		kbuild_module "$build" "$ndir" && nstatus=0 || nstatus=$?
+		build_module "$build" helper "$hdir" "$helper" && hstatus=0 || hstatus=$?
+		build_module "$build" new "$ndir" "$new" && nstatus=0 || nstatus=$?
 	fi
 	kbuild_module_check "$hdir" "$helper" "$hstatus"
 	kbuild_module_check "$ndir" "$new" "$nstatus"
