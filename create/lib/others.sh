@@ -17,95 +17,29 @@
 # stands) is compared before and after the patch.  One that reads
 # __builtin_LINE or .include/.incbin is always compiled.
 
-# The command of each of OTHER_OBJS, its compiler written @CC@.
-declare -A OTHERS_CMD=()
-
-# others_commands: set OTHERS_CMD for OTHER_OBJS from the index, with
-# this run's paths, or die naming an object it has no command for.
+# others_commands: read the commands of OTHER_OBJS from the index
+# (indexcmd.sh), or die naming an object it has no command for.
 others_commands()
 {
-	local cmds=$SCRATCH_DIR/depindex.cmds tag depcc self core obj cmd
-	local here_core
+	local obj
 
-	[ ${#OTHER_OBJS[@]} -gt 0 ] || return 0
-	tag=
-	[ -f "$cmds" ] && IFS=$'\t' read -r tag depcc self core <"$cmds"
-	[ "$tag" = "# cmds" ] ||
-		die "$EXIT_ERROR" "$cmds is not a list of commands (remove $SCRATCH_DIR/depindex to index again)"
-	here_core=$(cd "$CORE_INCLUDE" && pwd)
-	while IFS=$'\t' read -r obj cmd; do
-		# as Kbuild writes it to a .cmd file: $ doubled, # as $(pound)
-		# shellcheck disable=SC2016
-		cmd=${cmd//'$(pound)'/#}
-		cmd=${cmd//'$$'/'$'}
-		cmd=${cmd//"$depcc"/@CC@}
-		cmd=${cmd//"$self"/"$SELF_DIR"}
-		OTHERS_CMD[$obj]=${cmd//"$core"/"$here_core"}
-	done < <(printf '%s\n' "${OTHER_OBJS[@]}" |
-		awk -F '\t' 'FILENAME != ARGV[2] { want[$1] = 1; next }
-			FNR > 1 && ($1 in want)' - "$cmds")
+	indexcmd_read "${OTHER_OBJS[@]}"
 	for obj in "${OTHER_OBJS[@]}"; do
-		[ -n "${OTHERS_CMD[$obj]:-}" ] ||
+		[ -n "${INDEX_CMD[$obj]:-}" ] ||
 			die "$EXIT_ERROR" "the dependency index has no command for $obj (remove $SCRATCH_DIR/depindex to index again)"
 	done
 }
-
-# others_made OBJ: the files in the scratch copy that OBJ's command writes.
-others_made()
-{
-	local dir base
-
-	dir=$(objects_parent "$1")
-	base=${1##*/}
-	printf '%s\n' "$1" "$1.pphash" "$1.i" "$dir/.$base.d"
-}
-
-# others_run_one MODE OBJ: run OBJ's command in the scratch copy, its
-# compiler (the first word: @CC@, the kernel's gcc, or a host program's)
-# as it is (MODE cc) or behind depcc (MODE pp); the output goes to a log
-# of WORK.  Prints "OBJ" if it fails.
-others_run_one()
-{
-	local cmd=${OTHERS_CMD[$2]} cc rest
-
-	cc=${cmd%% *}
-	rest=${cmd#* }
-	[ "$cc" != @CC@ ] || cc=gcc
-	rm -f -- "$SCRATCH_TREE/$2"
-	# as Kbuild runs it: set -e (a compile may be followed by "; true")
-	if [ "$1" = pp ]; then
-		(cd "$SCRATCH_TREE" &&
-			KSPLICE_DEPCC_REAL=$cc sh -c "set -e; $SELF_DIR/lib/depcc $rest")
-	else
-		(cd "$SCRATCH_TREE" && sh -c "set -e; $cc $rest")
-	fi >"$WORK/others-$$-${2//\//_}.log" 2>&1 || printf '%s\n' "$2"
-}
-
-others_pp_one() { others_run_one pp "$1"; }
-others_cc_one() { others_run_one cc "$1"; }
 
 # others_run SIDE MODE OBJ...: MODE pp (depcc: OBJ.pphash and OBJ.i) or
 # cc (the object), for every OBJ in parallel, before (SIDE pre) or after
 # (post) the patch; dies on a failed compile.
 others_run()
 {
-	local side=$1 mode=$2 obj log how
-	local -a failed f
+	local side=$1 mode=$2 how
+	local -a failed
 
 	shift 2
-	[ $# -gt 0 ] || return 0
-	for obj in "$@"; do
-		mapfile -t f < <(others_made "$obj")
-		scratch_touch obj "${f[@]}"
-	done
-	export KSPLICE_DEPCC_EMPTY=$WORK/others-empty.o KSPLICE_DEPCC_KEEP=1
-	mapfile -t failed < <(run_each "others_${mode}_one" "$@")
-	unset KSPLICE_DEPCC_EMPTY KSPLICE_DEPCC_KEEP
-	for obj in "$@"; do
-		log=$WORK/others-$$-${obj//\//_}.log
-		cat -- "$log" >>"$WORK/build-others.log" 2>/dev/null
-		rm -f -- "$log"
-	done
+	mapfile -t failed < <(indexcmd_run "$mode" "$WORK/build-others.log" "$@")
 	[ ${#failed[@]} -eq 0 ] && return 0
 	show_build_errors "$WORK/build-others.log"
 	how="with the command Kbuild ran for it when the tree was indexed"
@@ -118,8 +52,8 @@ others_run()
 # if there is none.
 others_hash()
 {
-	OTHER_HASH=$(cat "$SCRATCH_TREE/$1.pphash" 2>/dev/null)
-	[ ${#OTHER_HASH} = 64 ] ||
+	OTHER_HASH=$(indexcmd_hash "$1")
+	[ -n "$OTHER_HASH" ] ||
 		die "$EXIT_ERROR" "preprocessing $1 with its command wrote no hash"
 }
 
@@ -133,8 +67,6 @@ others_screen()
 
 	[ ${#OTHER_OBJS[@]} -gt 0 ] || return 0
 	others_commands
-	gcc -c -x c /dev/null -o "$WORK/others-empty.o" ||
-		die "$EXIT_ERROR" "cannot compile an empty object"
 	while read -r obj hash; do
 		before[$obj]=$hash
 	done < <(depindex_pre_hashes "${OTHER_OBJS[@]}")

@@ -8,7 +8,9 @@
 # declares a new function).  Kbuild preprocesses an object's source with
 # the object's own flags (make DIR/FILE.i) in a fraction of the time of a
 # compile.  Each reader is preprocessed before and after the patch (its
-# pre side, for most, is a hash the dependency index keeps: depindex.sh), with
+# pre side, for most, is a hash the dependency index keeps: depindex.sh,
+# and their post side is then made as the index made it, with the
+# object's command from the index behind depcc: indexcmd.sh), with
 # __LINE__ pinned as for the objects built again when lines moved
 # (pin-line.h: a difference only in __LINE__ values, a WARN_ON below the
 # patched lines, is no change to the differ either), and the two are
@@ -88,6 +90,9 @@ SCREEN_INDEX_SAMPLES=4
 # The index hash of each reader's pre side (depindex_pre_hashes), for
 # those whose pre side is not preprocessed.
 declare -A SCREEN_PRE=()
+# The samples whose pre side, preprocessed by Kbuild, has their index
+# hash: the index's command makes what Kbuild makes for them.
+declare -A SCREEN_AGREED=()
 
 # screen_header_readers PATCHED_SRC...: drop from OBJS the objects that
 # only read changed headers and whose preprocessed input is the same
@@ -123,7 +128,7 @@ screen_header_readers()
 	say "Preprocessing the ${#cand[@]} objects that read the changed header(s), before and after the patch (${#SCREEN_PRE[@]} of them before from the index)..."
 	[ ${#pre[@]} -eq 0 ] || screen_preprocess pre "${pre[@]}"
 	apply_patch_to_scratch
-	screen_preprocess post "${cand[@]}"
+	screen_preprocess_post "${cand[@]}"
 	scratch_to_pre
 	while read -r kind obj; do
 		case $kind in
@@ -165,32 +170,66 @@ screen_drop()
 	unset "OBJ_SRCS[$1]" "OBJ_KIND[$1]"
 }
 
+# The kinds of object whose samples agreed with the index, and with which
+# compiler and flags: $SCRATCH_DIR/depindex.agreed, "KIND FINGERPRINT" a
+# line.  The makefiles of the scratch copy never change (patches change
+# .c and .h files only), and each index hash stands only while every file
+# its object read is the same; what could make Kbuild preprocess
+# otherwise than the index did is another index, another compiler or
+# make, or other flags of ksplice-create's: the fingerprint's parts.  A
+# kind recorded with this run's fingerprint needs no samples.
+SCREEN_AGREED_FILE=depindex.agreed
+
+# screen_fingerprint: the fingerprint of this run (see above).
+screen_fingerprint()
+{
+	local tool
+
+	{
+		stat -L -c '%n %i %s %Y' "$SCRATCH_DIR/depindex.pp" "$SCRATCH_DIR/depindex.cmds"
+		for tool in gcc gcc-12 "$(gcc -print-prog-name=cc1)" make; do
+			tool=$(command -v "$tool") && stat -L -c '%n %s %Y' "$tool"
+		done
+		scratch_kcflags "$SCRATCH_PINNED_FLAGS"
+	} 2>/dev/null | sha256sum | cut -c1-16
+}
+
 # screen_index_pre OBJ...: set SCREEN_PRE for the OBJs whose pre side the
 # dependency index holds (depindex_pre_hashes), once a few of them,
 # preprocessed now, agree with their index hashes: at least one of each
-# kind (vmlinux, module), or that kind is preprocessed.  Where one
+# kind (vmlinux, module), or that kind is preprocessed; a kind whose
+# samples agreed before with this fingerprint needs none.  Where one
 # disagrees (another compiler or other flags than the index was made
-# with), none is used.  The samples' pre sides are left in
-# WORK/screen-pre.  Runs in the pre state.
+# with), none is used, and the record of agreements is removed.  The
+# samples' pre sides are left in WORK/screen-pre.  Runs in the pre state.
 screen_index_pre()
 {
-	local obj hash n step i bad=''
-	local -a have=() sample=()
+	local obj hash n step i bad='' fp kind
+	local -a have=() todo=() sample=()
 	local -A seen=() good=()
 
-	SCREEN_PRE=()
+	SCREEN_PRE=() SCREEN_AGREED=()
 	while read -r obj hash; do
 		SCREEN_PRE[$obj]=$hash
 		have+=("$obj")
 	done < <(depindex_pre_hashes "$@")
-	n=${#have[@]}
+	[ ${#have[@]} -gt 0 ] || return 0
+	fp=$(screen_fingerprint)
+	[ ! -f "$SCRATCH_DIR/$SCREEN_AGREED_FILE" ] ||
+		while read -r kind hash; do
+			[ "$hash" != "$fp" ] || good[$kind]=1
+		done <"$SCRATCH_DIR/$SCREEN_AGREED_FILE"
+	for obj in "${have[@]}"; do
+		[ -n "${good[${OBJ_KIND[$obj]}]:-}" ] || todo+=("$obj")
+	done
+	n=${#todo[@]}
 	[ "$n" -gt 0 ] || return 0
 	step=$(((n + SCREEN_INDEX_SAMPLES - 1) / SCREEN_INDEX_SAMPLES))
 	for ((i = 0; i < n; i += step)); do
-		sample+=("${have[i]}")
-		seen[${OBJ_KIND[${have[i]}]}]=1
+		sample+=("${todo[i]}")
+		seen[${OBJ_KIND[${todo[i]}]}]=1
 	done
-	for obj in "${have[@]}"; do
+	for obj in "${todo[@]}"; do
 		[ -z "${seen[${OBJ_KIND[$obj]}]:-}" ] || continue
 		sample+=("$obj")
 		seen[${OBJ_KIND[$obj]}]=1
@@ -200,6 +239,7 @@ screen_index_pre()
 		hash=$(screen_hash "$WORK/screen-pre/${obj%.o}.i")
 		if [ "$hash" = "${SCREEN_PRE[$obj]}" ]; then
 			good[${OBJ_KIND[$obj]}]=1
+			SCREEN_AGREED[$obj]=1
 		elif [ -n "$hash" ]; then
 			bad+=" $obj"
 		fi
@@ -207,9 +247,17 @@ screen_index_pre()
 	done
 	if [ -n "$bad" ]; then
 		say "The dependency index's preprocessed sources differ from this tree's for${bad}: all are preprocessed again"
-		SCREEN_PRE=()
+		SCREEN_PRE=() SCREEN_AGREED=()
+		rm -f "$SCRATCH_DIR/$SCREEN_AGREED_FILE"
 		return 0
 	fi
+	for obj in "${sample[@]}"; do
+		kind=${OBJ_KIND[$obj]}
+		[ -z "${SCREEN_AGREED[$obj]:-}" ] || [ -z "${seen[$kind]:-}" ] || {
+			printf '%s %s\n' "$kind" "$fp" >>"$SCRATCH_DIR/$SCREEN_AGREED_FILE"
+			unset "seen[$kind]"
+		}
+	done
 	for obj in "${!SCREEN_PRE[@]}"; do
 		[ -n "${good[${OBJ_KIND[$obj]}]:-}" ] || unset "SCREEN_PRE[$obj]"
 	done
@@ -273,6 +321,50 @@ screen_preprocess()
 		mv "$SCRATCH_TREE/$t" "$WORK/screen-$kind/$t" ||
 			die "$EXIT_ERROR" "cannot move $SCRATCH_TREE/$t"
 	done
+}
+
+# screen_preprocess_post OBJ...: the OBJs' post sides, in WORK/screen-post/
+# as screen_preprocess makes them.  Those whose pre side is an index hash
+# (the samples agreed with Kbuild: see screen_index_pre), and the samples
+# that agreed, are preprocessed as the index made that hash, with the
+# command Kbuild ran for them then, behind depcc (indexcmd.sh): in
+# parallel and without a make.  The rest, and any whose command fails,
+# are made by Kbuild.
+screen_preprocess_post()
+{
+	local obj
+	local -a byindex=() rest=() run=() failed=()
+	local -A bad=()
+
+	for obj in "$@"; do
+		if [ -n "${SCREEN_PRE[$obj]:-}${SCREEN_AGREED[$obj]:-}" ]; then
+			byindex+=("$obj")
+		else
+			rest+=("$obj")
+		fi
+	done
+	indexcmd_read "${byindex[@]}"
+	for obj in "${byindex[@]}"; do
+		if [ -n "${INDEX_CMD[$obj]:-}" ]; then
+			run+=("$obj")
+		else
+			bad[$obj]=1
+		fi
+	done
+	mapfile -t failed < <(indexcmd_run pp "$WORK/build-screen-post.log" "${run[@]}")
+	for obj in "${failed[@]}"; do
+		bad[$obj]=1
+	done
+	for obj in "${byindex[@]}"; do
+		if [ -n "${bad[$obj]:-}" ] || [ ! -f "$SCRATCH_TREE/$obj.i" ]; then
+			rest+=("$obj")
+			continue
+		fi
+		mkdir -p "$WORK/screen-post/$(dirname "$obj")"
+		mv "$SCRATCH_TREE/$obj.i" "$WORK/screen-post/${obj%.o}.i" ||
+			die "$EXIT_ERROR" "cannot move $SCRATCH_TREE/$obj.i"
+	done
+	[ ${#rest[@]} -eq 0 ] || screen_preprocess post "${rest[@]}"
 }
 
 # Above this many objects to compile, a few are compiled first.

@@ -79,12 +79,21 @@ from_index=$(sed -n 's/.*before and after the patch (\([0-9]*\) of them before f
 grep -q "^$readers of them compile the same tokens after the patch; 0 do not" "$T/out" ||
 	fail "the bsearch.h comment: readers not all screened"
 grep -q "to compare their sources" "$T/out" && fail "a comment made readers be compared again"
+# the samples agreed: the next run takes none (same index, compiler, flags)
+create --patch="$T/bsearch-comment.patch" --id=t_hdr --config="$CFG" "$SRC"
+[ "$STATUS" = 5 ] || fail "bsearch.h comment again: status $STATUS, want 5"
+grep -q "before and after the patch ($readers of them before from the index)" "$T/out" ||
+	fail "samples taken again after they agreed: $(grep 'before from the index' "$T/out")"
 # a prototype changes every hash: each reader's side before the patch is
 # preprocessed then, and the new declaration told apart
 sed_patch include/linux/bsearch.h 's|^extern void \*bsearch(.*|&\nextern void ksplice_unused_bsearch(int);|' \
 	>"$T/bsearch-proto.patch"
 create --patch="$T/bsearch-proto.patch" --id=t_hdr --config="$CFG" "$SRC"
 [ "$STATUS" = 5 ] || fail "bsearch.h prototype: status $STATUS, want 5"
+# (the samples of the first run, once agreed, are not taken again)
+from_index=$(sed -n 's/.*before and after the patch (\([0-9]*\) of them before from the index).*/\1/p' "$T/out")
+[ "${from_index:-0}" -ge $((readers - 6)) ] ||
+	fail "prototype: $readers readers, ${from_index:-none} of them from the index"
 grep -q "^Preprocessing $from_index of them before the patch, to compare their sources" "$T/out" ||
 	fail "the readers whose hash changed were not compared by their sources"
 grep -q "^$readers of them compile the same tokens after the patch; 0 do not" "$T/out" ||

@@ -13,7 +13,7 @@ ROOT=${KSPLICE_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 T=${KSPLICE_TEST_TMP:-$(mktemp -d)}
 PROG=screen-index
 SELF_DIR=$ROOT/create
-for lib in common scratch depindex screen; do
+for lib in common scratch depindex indexcmd objects screen; do
 	. "$ROOT/create/lib/$lib.sh" || exit 1
 done
 fail() { echo "FAIL: $*"; exit 1; }
@@ -131,20 +131,39 @@ screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
 [ -f "$WORK/screen-pre/a.i" ] && [ -f "$WORK/screen-pre/sub/c.i" ] ||
 	fail "the samples were not preprocessed"
 
+# both kinds agreed: recorded with the fingerprint, and no samples the
+# next time, until the compiler or ksplice-create's flags change
+agreed=$SCRATCH_DIR/depindex.agreed
+[ "$(cut -d' ' -f1 "$agreed" | sort | tr '\n' ' ')" = "module vmlinux " ] ||
+	fail "the agreements recorded: $(cat "$agreed" 2>&1)"
+rm -rf "$WORK/screen-pre"
+screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
+[ "$(keys)" = "a.o b.o d.o sub/c.o " ] || fail "agreed before: index used for $(keys)"
+[ ! -e "$WORK/screen-pre" ] || fail "agreed before, yet samples were preprocessed"
+SCRATCH_PINNED_FLAGS+=" -DOTHER" screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
+[ "$(keys)" = "b.o d.o " ] || fail "other flags: index used for $(keys)"
+[ -f "$WORK/screen-pre/a.i" ] || fail "other flags, yet no samples"
+rm -f "$agreed"
+
 # a module sample that cannot be preprocessed: the module objects are not
 # trusted, the others are
 rm -rf "$WORK/screen-pre"
 NO_PP=sub/c.o screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
 [ "$(keys)" = "b.o d.o " ] || fail "no module sample: index used for $(keys)"
+[ "$(cat "$agreed")" = "vmlinux $(screen_fingerprint)" ] ||
+	fail "no module sample: recorded $(cat "$agreed")"
 NO_PP=sub/c.o screen_index_pre sub/c.o >"$T/out"
 [ -z "$(keys)" ] || fail "an unchecked kind: index used for $(keys)"
+rm -f "$agreed"
 
 # a sample that disagrees (as another compiler would): nothing is trusted
 rm -rf "$WORK/screen-pre"
 pp() { printf 'int other;\n'; }
+echo "module $(screen_fingerprint)" >"$agreed"
 screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
 [ -z "$(keys)" ] || fail "a sample disagrees: index used for $(keys)"
 grep -q "differ from this tree's for a.o" "$T/out" || fail "the disagreement is not said"
+[ ! -e "$agreed" ] || fail "a sample disagrees, and the agreements stay recorded"
 pp() { pp_tree "$@"; }
 
 # screen_same on an index hash: the same after the patch, or "again"
@@ -163,4 +182,65 @@ screen_preprocess post d.o
 [ -z "$(screen_same d.o)" ] || fail "__builtin_LINE is not kept: $(screen_same d.o)"
 rm -f "$WORK/screen-post/b.i"
 [ -z "$(screen_same b.o)" ] || fail "no post side is not kept: $(screen_same b.o)"
+
+# The post side by the index's commands (screen_preprocess_post and
+# create/lib/indexcmd.sh): an object whose pre side is an index hash is
+# preprocessed with the command the index keeps for it, behind depcc (here
+# a stub compiler that concatenates the object's inputs), not by Kbuild
+# (the stub screen_preprocess), and so is a sample that agreed; one whose
+# command fails, one the index has no command for, and one without an
+# index hash are made by Kbuild.
+cp "$T/h2.h" "$SCRATCH_TREE/h2.h"
+printf 'int h1_h;\n' >"$SCRATCH_TREE/h1.h"
+cat >"$T/cc" <<'EOF'
+#!/bin/bash
+# a stub compiler: "-E -o /dev/stdout SRC" prints SRC's inputs
+for a in "$@"; do
+	case $a in *.c) src=$a ;; esac
+done
+[ "$src" != e.c ] || { echo "e.c: error: a stub failure" >&2; exit 1; }
+for f in $(cat "$INPUTS_DIR/${src//\//_}"); do
+	printf '# 1 "%s"\n\n' "$f"
+	cat "$f"
+done
+EOF
+chmod +x "$T/cc"
+export INPUTS_DIR=$T/inputs
+mkdir -p "$INPUTS_DIR"
+INPUTS[e.o]="e.c h1.h"
+echo 'int e_c;' >"$SCRATCH_TREE/e.c"
+for o in a.o b.o d.o e.o sub/c.o; do
+	src=${o%.o}.c
+	echo "${INPUTS[$o]}" >"$INPUTS_DIR/${src//\//_}"
+done
+CORE_INCLUDE=$ROOT/ksplice-core
+{
+	printf '# cmds\t/old/depcc\t/old/create\t/old/core\n'
+	for o in a.o b.o e.o sub/c.o; do
+		printf '%s\t%s -I/old/core -c -o %s %s\n' "$o" "$T/cc" "$o" "${o%.o}.c"
+	done
+} >"$SCRATCH_DIR/depindex.cmds"
+kbuild_pp() { KBUILD_MADE+=" $*"; screen_preprocess "$@"; }
+rm -rf "$WORK/screen-pre" "$WORK/screen-post" "$agreed"
+screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
+[ "$(keys)" = "b.o d.o " ] || fail "post side: index used for $(keys)"
+SCREEN_PRE[e.o]=${SCREEN_PRE[b.o]}
+KBUILD_MADE=
+eval "$(declare -f screen_preprocess_post | sed 's/screen_preprocess post/kbuild_pp post/')"
+screen_preprocess_post a.o b.o d.o e.o sub/c.o >"$T/out" 2>&1 ||
+	fail "screen_preprocess_post failed: $(cat "$T/out")"
+[ "$KBUILD_MADE" = " post d.o e.o" ] ||
+	fail "made by Kbuild:$KBUILD_MADE, want d.o e.o (a.o, b.o and sub/c.o by their commands)"
+cmp -s "$WORK/screen-post/a.i" <(pp_tree a.o) || fail "the sample a.o's post side is not its command's"
+unset 'SCREEN_AGREED[sub/c.o]'
+KBUILD_MADE=
+screen_preprocess_post sub/c.o >"$T/out" 2>&1 || fail "screen_preprocess_post failed: $(cat "$T/out")"
+[ "$KBUILD_MADE" = " post sub/c.o" ] || fail "neither an index hash nor a sample: made by Kbuild:$KBUILD_MADE"
+cmp -s "$WORK/screen-post/b.i" <(pp_tree b.o) || fail "b.o's post side is not its command's"
+[ "${INDEX_CMD[b.o]}" = "$T/cc -I$ROOT/ksplice-core -c -o b.o b.c" ] ||
+	fail "b.o's command, with this run's paths: ${INDEX_CMD[b.o]}"
+[ "$(screen_same b.o)" = "same b.o" ] || fail "by its command, unchanged: $(screen_same b.o)"
+echo 'static int added;' >>"$SCRATCH_TREE/h1.h"
+screen_preprocess_post b.o >"$T/out" 2>&1 || fail "screen_preprocess_post failed: $(cat "$T/out")"
+[ "$(screen_same b.o)" = "again b.o" ] || fail "by its command, changed: $(screen_same b.o)"
 exit 0
