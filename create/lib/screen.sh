@@ -128,7 +128,7 @@ screen_header_readers()
 	say "Preprocessing the ${#cand[@]} objects that read the changed header(s), before and after the patch (${#SCREEN_PRE[@]} of them before from the index)..."
 	[ ${#pre[@]} -eq 0 ] || screen_preprocess pre "${pre[@]}"
 	apply_patch_to_scratch
-	screen_preprocess_post "${cand[@]}"
+	screen_preprocess_byindex post "${cand[@]}"
 	scratch_to_pre
 	while read -r kind obj; do
 		case $kind in
@@ -140,10 +140,10 @@ screen_header_readers()
 		# an index hash that differs: only the pre side itself tells
 		# whether all the object gains is a prototype
 		say "Preprocessing ${#again[@]} of them before the patch, to compare their sources..."
+		screen_preprocess_byindex pre "${again[@]}"
 		for obj in "${again[@]}"; do
 			unset "SCREEN_PRE[$obj]"
 		done
-		screen_preprocess pre "${again[@]}"
 		while read -r kind obj; do
 			screen_drop "$obj"
 			same=$((same + 1))
@@ -323,21 +323,25 @@ screen_preprocess()
 	done
 }
 
-# screen_preprocess_post OBJ...: the OBJs' post sides, in WORK/screen-post/
-# as screen_preprocess makes them.  Those whose pre side is an index hash
-# (the samples agreed with Kbuild: see screen_index_pre), and the samples
-# that agreed, are preprocessed as the index made that hash, with the
-# command Kbuild ran for them then, behind depcc (indexcmd.sh): in
-# parallel and without a make.  The rest, and any whose command fails,
+# screen_preprocess_byindex KIND OBJ...: the OBJs' sides before (KIND
+# pre) or after (post) the patch, in WORK/screen-KIND/ as
+# screen_preprocess makes them.  Those whose pre side is an index hash
+# (the samples agreed with Kbuild: see screen_index_pre), and after the
+# patch the samples that agreed, are preprocessed as the index made that
+# hash, with the command Kbuild ran for them then, behind depcc
+# (indexcmd.sh): in parallel and without a make; before the patch, each
+# must make its index hash again.  The rest, and any whose command fails,
 # are made by Kbuild.
-screen_preprocess_post()
+screen_preprocess_byindex()
 {
-	local obj
+	local kind=$1 obj
 	local -a byindex=() rest=() run=() failed=()
 	local -A bad=()
 
+	shift
 	for obj in "$@"; do
-		if [ -n "${SCREEN_PRE[$obj]:-}${SCREEN_AGREED[$obj]:-}" ]; then
+		if [ -n "${SCREEN_PRE[$obj]:-}" ] ||
+			{ [ "$kind" = post ] && [ -n "${SCREEN_AGREED[$obj]:-}" ]; }; then
 			byindex+=("$obj")
 		else
 			rest+=("$obj")
@@ -351,20 +355,21 @@ screen_preprocess_post()
 			bad[$obj]=1
 		fi
 	done
-	mapfile -t failed < <(indexcmd_run pp "$WORK/build-screen-post.log" "${run[@]}")
+	mapfile -t failed < <(indexcmd_run pp "$WORK/build-screen-$kind.log" "${run[@]}")
 	for obj in "${failed[@]}"; do
 		bad[$obj]=1
 	done
 	for obj in "${byindex[@]}"; do
-		if [ -n "${bad[$obj]:-}" ] || [ ! -f "$SCRATCH_TREE/$obj.i" ]; then
+		if [ -n "${bad[$obj]:-}" ] || [ ! -f "$SCRATCH_TREE/$obj.i" ] ||
+			{ [ "$kind" = pre ] && [ "$(indexcmd_hash "$obj")" != "${SCREEN_PRE[$obj]}" ]; }; then
 			rest+=("$obj")
 			continue
 		fi
-		mkdir -p "$WORK/screen-post/$(dirname "$obj")"
-		mv "$SCRATCH_TREE/$obj.i" "$WORK/screen-post/${obj%.o}.i" ||
+		mkdir -p "$WORK/screen-$kind/$(dirname "$obj")"
+		mv "$SCRATCH_TREE/$obj.i" "$WORK/screen-$kind/${obj%.o}.i" ||
 			die "$EXIT_ERROR" "cannot move $SCRATCH_TREE/$obj.i"
 	done
-	[ ${#rest[@]} -eq 0 ] || screen_preprocess post "${rest[@]}"
+	[ ${#rest[@]} -eq 0 ] || screen_preprocess "$kind" "${rest[@]}"
 }
 
 # Above this many objects to compile, a few are compiled first.

@@ -183,7 +183,7 @@ screen_preprocess post d.o
 rm -f "$WORK/screen-post/b.i"
 [ -z "$(screen_same b.o)" ] || fail "no post side is not kept: $(screen_same b.o)"
 
-# The post side by the index's commands (screen_preprocess_post and
+# The post side by the index's commands (screen_preprocess_byindex and
 # create/lib/indexcmd.sh): an object whose pre side is an index hash is
 # preprocessed with the command the index keeps for it, behind depcc (here
 # a stub compiler that concatenates the object's inputs), not by Kbuild
@@ -224,23 +224,33 @@ kbuild_pp() { KBUILD_MADE+=" $*"; screen_preprocess "$@"; }
 rm -rf "$WORK/screen-pre" "$WORK/screen-post" "$agreed"
 screen_index_pre a.o b.o d.o sub/c.o >"$T/out"
 [ "$(keys)" = "b.o d.o " ] || fail "post side: index used for $(keys)"
-SCREEN_PRE[e.o]=${SCREEN_PRE[b.o]}
+SCREEN_PRE["e.o"]=${SCREEN_PRE["b.o"]}
 KBUILD_MADE=
-eval "$(declare -f screen_preprocess_post | sed 's/screen_preprocess post/kbuild_pp post/')"
-screen_preprocess_post a.o b.o d.o e.o sub/c.o >"$T/out" 2>&1 ||
-	fail "screen_preprocess_post failed: $(cat "$T/out")"
+eval "$(declare -f screen_preprocess_byindex | sed 's/screen_preprocess "\$kind"/kbuild_pp "$kind"/')"
+screen_preprocess_byindex post a.o b.o d.o e.o sub/c.o >"$T/out" 2>&1 ||
+	fail "screen_preprocess_byindex failed: $(cat "$T/out")"
 [ "$KBUILD_MADE" = " post d.o e.o" ] ||
 	fail "made by Kbuild:$KBUILD_MADE, want d.o e.o (a.o, b.o and sub/c.o by their commands)"
 cmp -s "$WORK/screen-post/a.i" <(pp_tree a.o) || fail "the sample a.o's post side is not its command's"
 unset 'SCREEN_AGREED[sub/c.o]'
 KBUILD_MADE=
-screen_preprocess_post sub/c.o >"$T/out" 2>&1 || fail "screen_preprocess_post failed: $(cat "$T/out")"
+screen_preprocess_byindex post sub/c.o >"$T/out" 2>&1 || fail "screen_preprocess_byindex failed: $(cat "$T/out")"
 [ "$KBUILD_MADE" = " post sub/c.o" ] || fail "neither an index hash nor a sample: made by Kbuild:$KBUILD_MADE"
 cmp -s "$WORK/screen-post/b.i" <(pp_tree b.o) || fail "b.o's post side is not its command's"
 [ "${INDEX_CMD[b.o]}" = "$T/cc -I$ROOT/ksplice-core -c -o b.o b.c" ] ||
 	fail "b.o's command, with this run's paths: ${INDEX_CMD[b.o]}"
 [ "$(screen_same b.o)" = "same b.o" ] || fail "by its command, unchanged: $(screen_same b.o)"
 echo 'static int added;' >>"$SCRATCH_TREE/h1.h"
-screen_preprocess_post b.o >"$T/out" 2>&1 || fail "screen_preprocess_post failed: $(cat "$T/out")"
+screen_preprocess_byindex post b.o >"$T/out" 2>&1 || fail "screen_preprocess_byindex failed: $(cat "$T/out")"
 [ "$(screen_same b.o)" = "again b.o" ] || fail "by its command, changed: $(screen_same b.o)"
+# before the patch (its hash differed after it): by its command, which
+# must make the index hash again, else by Kbuild
+sed -i '/^static int added;$/d' "$SCRATCH_TREE/h1.h"
+KBUILD_MADE=
+screen_preprocess_byindex pre b.o >"$T/out" 2>&1 || fail "screen_preprocess_byindex failed: $(cat "$T/out")"
+[ -z "$KBUILD_MADE" ] || fail "before the patch, made by Kbuild:$KBUILD_MADE"
+cmp -s "$WORK/screen-pre/b.i" <(pp_tree b.o) || fail "b.o's pre side is not its command's"
+SCREEN_PRE["b.o"]=0000
+screen_preprocess_byindex pre b.o >"$T/out" 2>&1 || fail "screen_preprocess_byindex failed: $(cat "$T/out")"
+[ "$KBUILD_MADE" = " pre b.o" ] || fail "another hash than the index's: made by Kbuild:$KBUILD_MADE"
 exit 0
