@@ -118,7 +118,8 @@ modrecipe_run()
 		cmd=${cmd//"$MODRECIPE_DIR"/"$dir"}
 		cmd=${cmd//"$MODRECIPE_NAME"/"$name"}
 		debug "+ $cmd"
-		(cd "$build" && LC_COLLATE=C LC_NUMERIC=C sh -c "set -e; $cmd") </dev/null ||
+		# in the physical directory, as make -C: the compiler records it
+		(cd -P "$build" && LC_COLLATE=C LC_NUMERIC=C sh -c "set -e; $cmd") </dev/null ||
 			return
 		printf 'cmd_%s/%s := %s\n' "$dir" "$step" "${cmd//'$'/'$$'}" \
 			>"$dir/.$step.cmd" || return
@@ -129,7 +130,7 @@ modrecipe_run()
 # DIR (empty): file DIR/recipe if it is trusted, else DIR/invalid.
 modrecipe_record()
 {
-	local build=$1 shape=$2 dir=$3 format_h=$4 name src=$3/template file why=
+	local build=$1 shape=$2 dir=$3 format_h=$4 name src=$3/template why=
 
 	name=$(module_name "$shape" "$MODRECIPE_TEMPLATE_ID")
 	mkdir -p "$src" && modrecipe_template "$shape" "$src" "$format_h" ||
@@ -142,12 +143,7 @@ modrecipe_record()
 		why=
 		mv "$src/$name.ko" "$dir/kbuild.ko"
 		# again from the sources alone, in the same place (same paths)
-		for file in "$src"/* "$src"/.*; do
-			case ${file##*/} in
-			. | .. | Kbuild | ksplice-format.h | *.c | *.S) ;;
-			*) rm -rf -- "$file" ;;
-			esac
-		done
+		module_clean "$src"
 		if ! modrecipe_run "$build" "$dir/recipe.new" "$src" "$name" >"$dir/replay.log" 2>&1; then
 			why="the recorded commands failed (log: $dir/replay.log)"
 		elif ! cmp -s "$dir/kbuild.ko" "$src/$name.ko"; then
@@ -169,8 +165,9 @@ modrecipe_record()
 declare -A MODRECIPE=()
 modrecipe_find()
 {
-	local build=$1 symvers=$2 format_h=$3 shape dir key pids=()
+	local build symvers=$2 format_h=$3 shape dir key pid pids=()
 
+	build=$(readlink -f "$1")
 	shift 3
 	for shape; do
 		MODRECIPE[$shape]=
@@ -193,8 +190,8 @@ modrecipe_find()
 			modrecipe_record "$build" "$shape" "$dir/$shape" "$format_h"
 		fi
 	done
-	for key in "${pids[@]}"; do
-		wait "$key" || die "$EXIT_ERROR" "internal error: recording Kbuild's commands failed"
+	for pid in "${pids[@]}"; do
+		wait "$pid" || die "$EXIT_ERROR" "internal error: recording Kbuild's commands failed"
 	done
 	exec 8>&-
 	for shape; do

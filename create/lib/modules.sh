@@ -127,6 +127,22 @@ module_steps()
 	printf '%s\n' modules.order Module.symvers "$2.mod.o" "$2.ko"
 }
 
+# module_clean DIR: remove from DIR what a build of its module made,
+# leaving the module's sources and Kbuild file.
+module_clean()
+{
+	local file
+
+	for file in "$1"/* "$1"/.*; do
+		case ${file##*/} in
+		. | .. | Kbuild | ksplice-format.h) ;;
+		*.mod.c) rm -f -- "$file" ;;
+		*.c | *.S) ;;
+		*) rm -rf -- "$file" ;;
+		esac
+	done
+}
+
 # build_module BUILD SHAPE DIR NAME: build the module NAME of SHAPE whose
 # sources and Kbuild file are in DIR, by its recipe if there is one (its
 # output in DIR/build.log); a module that exports symbols is built with
@@ -140,6 +156,7 @@ build_module()
 			return
 		readelf -SW "$dir/$name.ko" | grep -q '__ksymtab' || return 0
 		debug "$name ($shape) exports symbols: built again with Kbuild"
+		module_clean "$dir"
 	fi
 	kbuild_module "$build" "$dir"
 }

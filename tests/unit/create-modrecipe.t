@@ -44,6 +44,26 @@ for m in helper new; do
 		fail "the recipe made another ksplice_t_recipe_$m.ko than Kbuild"
 done
 
+# a module that exports a symbol (genksyms must run, as no recipe does)
+# is built again with Kbuild, from its sources alone
+(
+	# shellcheck disable=SC2034
+	scratch=/nonexistent
+	# shellcheck source=create-libs.sh
+	. "$ROOT/tests/unit/create-libs.sh" modrecipe modules
+	KSPLICE_CACHE=$CACHE
+	core_symvers "$CFG/build" "$ROOT/ksplice-core"
+	modrecipe_find "$CFG/build" "$CORE_SYMVERS" "$ROOT/ksplice-core/ksplice-format.h" helper
+	[ -n "${MODRECIPE[helper]}" ] || { echo "no recipe for the helper"; exit 1; }
+	d=$T/export && name=ksplice_t_export_helper
+	mkdir -p "$d" && cp "$ROOT/ksplice-core/ksplice-format.h" "$d/" &&
+		printf '#include <linux/module.h>\nint t_export_x(void) { return 1; }\nEXPORT_SYMBOL_GPL(t_export_x);\nMODULE_LICENSE("GPL");\n' >"$d/$name.c" &&
+		module_kbuild helper "$name" >"$d/Kbuild" || exit 1
+	VERBOSE=1 build_module "$CFG/build" helper "$d" "$name" || { echo "build failed"; exit 1; }
+	grep -q 'MODPOST' "$d/build.log" || { echo "not built again with Kbuild"; exit 1; }
+	grep -q '^#SYMVER t_export_x ' "$d/.$name.o.cmd" || { echo "genksyms did not run"; exit 1; }
+) >"$T/export.out" 2>&1 || { cat "$T/export.out"; fail "a module that exports"; }
+
 # a recipe that makes another .ko than Kbuild (here without debug
 # information) is refused, and the module is built with Kbuild
 (
