@@ -34,12 +34,11 @@ mkdir -p "$T/new" "$T/helper"
 cp "$out/new-code.S" "$out/new-desc.c" "$KSPLICE_ROOT/ksplice-core/ksplice-format.h" "$T/new/"
 cp "$out/helper.c" "$T/helper/ksplice_modtest_helper.c"
 cp "$KSPLICE_ROOT/ksplice-core/ksplice-format.h" "$T/helper/"
-cat >"$T/new/Kbuild" <<'KB'
-obj-m := ksplice_modtest_new.o
-ksplice_modtest_new-y := new-desc.o new-code.o
-OBJECT_FILES_NON_STANDARD_new-code.o := y
-KB
-echo 'obj-m := ksplice_modtest_helper.o' >"$T/helper/Kbuild"
+# the Kbuild files of ksplice-create's module builds (create/lib/modules.sh)
+# shellcheck source=../../create/lib/modules.sh
+. "$KSPLICE_ROOT/create/lib/modules.sh"
+module_kbuild new ksplice_modtest_new >"$T/new/Kbuild"
+module_kbuild helper ksplice_modtest_helper >"$T/helper/Kbuild"
 for m in new helper; do
 	make -C "$KDIR" M="$T/$m" KBUILD_EXTRA_SYMBOLS="$T/core.symvers" \
 		modules >"$T/$m.log" 2>&1 ||
