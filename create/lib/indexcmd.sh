@@ -48,6 +48,12 @@ indexcmd_made()
 	printf '%s\n' "$1" "$1.pphash" "$1.i" "$dir/.$base.d"
 }
 
+# indexcmd_log OBJ: where indexcmd_one keeps the output of OBJ's command.
+indexcmd_log()
+{
+	printf '%s\n' "$WORK/indexcmd-$$-${1//\//_}.log"
+}
+
 # indexcmd_one MODE OBJ: run OBJ's command in the scratch copy, its
 # compiler (the first word: @CC@, the kernel's gcc, or a host program's)
 # as it is (MODE cc) or behind depcc (MODE pp); the output goes to a log
@@ -66,7 +72,7 @@ indexcmd_one()
 			KSPLICE_DEPCC_REAL=$cc sh -c "set -e; $SELF_DIR/lib/depcc $rest")
 	else
 		(cd "$SCRATCH_TREE" && sh -c "set -e; $cc $rest")
-	fi >"$WORK/indexcmd-$$-${2//\//_}.log" 2>&1 || printf '%s\n' "$2"
+	fi >"$(indexcmd_log "$2")" 2>&1 || printf '%s\n' "$2"
 }
 
 indexcmd_pp_one() { indexcmd_one pp "$1"; }
@@ -77,7 +83,7 @@ indexcmd_cc_one() { indexcmd_one cc "$1"; }
 # prints the OBJs that failed.
 indexcmd_run()
 {
-	local mode=$1 log=$2 obj
+	local mode=$1 log=$2 obj one
 	local -a f
 
 	shift 2
@@ -91,9 +97,9 @@ indexcmd_run()
 	KSPLICE_DEPCC_EMPTY=$WORK/indexcmd-empty.o KSPLICE_DEPCC_KEEP=1 \
 		run_each "indexcmd_${mode}_one" "$@"
 	for obj in "$@"; do
-		f=("$WORK/indexcmd-$$-${obj//\//_}.log")
-		cat -- "${f[0]}" >>"$log" 2>/dev/null
-		rm -f -- "${f[0]}"
+		one=$(indexcmd_log "$obj")
+		cat -- "$one" >>"$log" 2>/dev/null
+		rm -f -- "$one"
 	done
 }
 
