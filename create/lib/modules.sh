@@ -24,10 +24,8 @@ core_symvers()
 	key=$(
 		readlink -f "$build"
 		sha256_of "$build/Module.symvers"
-		core_sources "$src" | while read -r file; do
-			printf '%s ' "$file"
-			sha256_of "$src/$file"
-		done
+		# one sha256sum for all the files: "HASH  FILE" lines
+		core_sources "$src" | (cd "$src" && xargs -r -d '\n' sha256sum --)
 	)
 	key=$(sha256_text "$key")
 	dir=$KSPLICE_CACHE/core/${key:0:16}
@@ -154,7 +152,7 @@ build_module()
 	if [ -n "$recipe" ]; then
 		run_logged "$dir/build.log" modrecipe_run "$build" "$recipe" "$dir" "$name" ||
 			return
-		readelf -SW "$dir/$name.ko" | grep -q '__ksymtab' || return 0
+		readelf -SW "$dir/$name.ko" | grep '__ksymtab' >/dev/null || return 0
 		debug "$name ($shape) exports symbols: built again with Kbuild"
 		module_clean "$dir"
 	fi
