@@ -8,7 +8,10 @@
 # compile read (the .cmd's source and deps lists, with each file's
 # sha256; the config options' files by their presence), as the tree has
 # them now: a kept object is used only while the compiler would get the
-# same command and the same input.  (A file it did not read could change
+# same command and the same input.  The command is the tree's (its
+# makefiles and configuration never change) but for the KCFLAGS, which
+# name the headers of the ksplice-create that ran it: a kept object's
+# command must hold this run's.  (A file it did not read could change
 # its result only by coming first on an include path; patches change
 # existing .c and .h files only.)  The files that many objects read are
 # hashed once for all of them.
@@ -79,21 +82,25 @@ kept_keys()
 KEPT_MISSES=()
 kept_reuse()
 {
-	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want first
+	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want first flags
 	local -a have=() cmds=()
 	local -A keys=()
 
 	shift
 	KEPT_MISSES=()
+	flags=$(scratch_kcflags "$SCRATCH_KCFLAGS")
 	for obj in "$@"; do
 		first=
 		[ ! -f "$kept/$obj.cmd" ] || read -r first <"$kept/$obj.cmd" || first=
 		# made by the name it is made by now (an object of another
-		# directory's makefile, SCRATCH_TARGET, was once made as its own)
-		# and for the kernel or a module as it is linked now (not by
-		# another directory's make: scratch_build_objects)
+		# directory's makefile, SCRATCH_TARGET, was once made as its own),
+		# with this run's KCFLAGS (the paths of this ksplice-create's
+		# headers: another installation may share the cache) and for the
+		# kernel or a module as it is linked now (not by another
+		# directory's make: scratch_build_objects)
 		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] &&
 			[[ $first == "cmd_${SCRATCH_TARGET[$obj]:-$obj} := "* ]] &&
+			[[ $first == *" $flags "* ]] &&
 			objects_made_right "$obj" "$kept/$obj.cmd"; then
 			have+=("$obj")
 			cmds+=("$kept/$obj.cmd")

@@ -123,7 +123,7 @@ SCRATCH_PINNED_FLAGS="$SCRATCH_SECTION_FLAGS -include $SELF_DIR/lib/pin-line.h"
 # include directory added, for <ksplice-patch.h>).
 scratch_kcflags()
 {
-	printf '%s -I%s\n' "$1" "$(cd "$CORE_INCLUDE" && pwd)"
+	printf '%s-I%s\n' "${1:+$1 }" "$(cd "$CORE_INCLUDE" && pwd)"
 }
 
 # scratch_build_objects LOG OBJECT...: rebuild OBJECTs in the scratch with
