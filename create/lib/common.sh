@@ -117,6 +117,26 @@ run_each()
 	rm -f -- "${files[@]}"
 }
 
+# each_log OBJ: where a step that run_each runs for OBJ keeps its output.
+each_log()
+{
+	printf '%s\n' "$WORK/each-$$-${1//\//_}.log"
+}
+
+# each_logs_collect LOG OBJ...: append the OBJs' each_log files to LOG and
+# remove them.
+each_logs_collect()
+{
+	local log=$1 obj one
+
+	shift
+	for obj in "$@"; do
+		one=$(each_log "$obj")
+		cat -- "$one" >>"$log" 2>/dev/null
+		rm -f -- "$one"
+	done
+}
+
 # show_build_errors LOG: the useful part of a failed build's output: the
 # compiler's diagnostics, without make's directory chatter.
 show_build_errors()

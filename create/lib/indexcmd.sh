@@ -48,12 +48,6 @@ indexcmd_made()
 	printf '%s\n' "$1" "$1.pphash" "$1.i" "$dir/.$base.d"
 }
 
-# indexcmd_log OBJ: where indexcmd_one keeps the output of OBJ's command.
-indexcmd_log()
-{
-	printf '%s\n' "$WORK/indexcmd-$$-${1//\//_}.log"
-}
-
 # indexcmd_one MODE OBJ: run OBJ's command in the scratch copy, its
 # compiler (the first word: @CC@, the kernel's gcc, or a host program's)
 # as it is (MODE cc) or behind depcc (MODE pp); the output goes to a log
@@ -72,7 +66,7 @@ indexcmd_one()
 			KSPLICE_DEPCC_REAL=$cc sh -c "set -e; $SELF_DIR/lib/depcc $rest")
 	else
 		(cd "$SCRATCH_TREE" && sh -c "set -e; $cc $rest")
-	fi >"$(indexcmd_log "$2")" 2>&1 || printf '%s\n' "$2"
+	fi >"$(each_log "$2")" 2>&1 || printf '%s\n' "$2"
 }
 
 indexcmd_pp_one() { indexcmd_one pp "$1"; }
@@ -83,7 +77,7 @@ indexcmd_cc_one() { indexcmd_one cc "$1"; }
 # prints the OBJs that failed.
 indexcmd_run()
 {
-	local mode=$1 log=$2 obj one
+	local mode=$1 log=$2 obj
 	local -a f
 
 	shift 2
@@ -96,11 +90,7 @@ indexcmd_run()
 		die "$EXIT_ERROR" "cannot compile an empty object"
 	KSPLICE_DEPCC_EMPTY=$WORK/indexcmd-empty.o KSPLICE_DEPCC_KEEP=1 \
 		run_each "indexcmd_${mode}_one" "$@"
-	for obj in "$@"; do
-		one=$(indexcmd_log "$obj")
-		cat -- "$one" >>"$log" 2>/dev/null
-		rm -f -- "$one"
-	done
+	each_logs_collect "$log" "$@"
 }
 
 # indexcmd_hash OBJ: the hash depcc wrote for OBJ, or nothing.
