@@ -145,10 +145,11 @@ objects_kbuild()
 	fi
 	while read -r word dir kind rest; do
 		[ "$word" = ksplice-objects ] || continue
+		# (c: the words of rest are the arguments)
+		# shellcheck disable=SC2086
 		case $kind in
 		y) OBJECTS_Y[$dir]=" $rest " ;;
 		m) OBJECTS_M[$dir]=" $rest " ;;
-		# shellcheck disable=SC2086
 		c) objects_composites $rest ;;
 		*)
 			cat "$log" >&2
@@ -228,7 +229,7 @@ objects_makefiles_naming()
 # drivers/block, as drivers lists block/aoe) is also handed DIR's objects.
 objects_dir_state()
 {
-	local dir=$1 up state=- lister= nearest=
+	local dir=$1 up state=- lister='' nearest=''
 
 	up=$dir
 	while [ "$up" != . ]; do
