@@ -4,7 +4,8 @@
 # again by a later run only while its compile would get the same command
 # and the same input: a run on top of an earlier patch that changes a
 # header it reads (--earlier) builds it again, and so does a run whose
-# kept copy was damaged; the kept object is the one a build makes.
+# kept copy was damaged; the kept object is the one a build makes; the
+# build the differ asks for (kernel-pre) is kept and used again as well.
 . "$(dirname "$0")/create-real-tree.sh"
 
 stub_objdiff_no_changes
@@ -51,4 +52,26 @@ cmp -s "$kept" "$T/kept.o" || fail "the kept object differs from a new build of 
 echo damaged >"$kept.key"
 run damaged
 [ $KEPT = no ] || fail "damaged: an object with a wrong key was used"
+
+# The build the differ asks for (kernel-pre: no KCFLAGS of ksplice's but
+# its include directory) is kept too: a stub that asks for it first.
+exit_code() { sed -n "s/^#define KSPLICE_EXIT_$1[[:space:]]*\([0-9]*\).*/\1/p" "$ROOT/ksplice-core/ksplice-format.h"; }
+need=$(exit_code NEED_BUILDS) same=$(exit_code NO_CHANGES)
+cat >"$T/objdiff" <<STUB
+#!/bin/bash
+while [ \$# -gt 0 ]; do [ "\$1" = --out ] && out=\$2; shift; done
+if [ ! -f "\$out/need-builds" ]; then
+	echo "kernel-pre lib/math/int_sqrt.o" >"\$out/need-builds"
+	exit $need
+fi
+exit $same
+STUB
+for name in kernel-pre kernel-pre-again; do
+	create -v --patch="$T/p.patch" --id=t_kept --config="$CFG" "$SRC"
+	[ "$STATUS" = "$same" ] || fail "$name: status $STATUS, want $same from the stub"
+	grep -q "Building kernel-pre objects: lib/math/int_sqrt.o" "$T/out" ||
+		fail "$name: the differ's build was not made"
+done
+grep -q "lib/math/int_sqrt.o: kept from an earlier run" <(sed -n '/Building kernel-pre/,$p' "$T/out") ||
+	fail "kernel-pre-again: the kernel-pre object kept by the run before was not used"
 exit 0
