@@ -82,26 +82,17 @@ kept_keys()
 KEPT_MISSES=()
 kept_reuse()
 {
-	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want first flags
+	local obj kept=$SCRATCH_DIR/pre-objects/$1 key want
 	local -a have=() cmds=()
 	local -A keys=()
 
 	shift
 	KEPT_MISSES=()
-	flags=$(scratch_kcflags "$SCRATCH_KCFLAGS")
 	for obj in "$@"; do
-		first=
-		[ ! -f "$kept/$obj.cmd" ] || read -r first <"$kept/$obj.cmd" || first=
-		# made by the name it is made by now (an object of another
-		# directory's makefile, SCRATCH_TARGET, was once made as its own),
-		# with this run's KCFLAGS (the paths of this ksplice-create's
-		# headers: another installation may share the cache) and for the
-		# kernel or a module as it is linked now (not by another
-		# directory's make: scratch_build_objects)
+		# made as it would be made now (another installation of
+		# ksplice-create may share the cache: its KCFLAGS differ)
 		if [ -f "$kept/$obj.key" ] && [ -f "$kept/$obj" ] &&
-			[[ $first == "cmd_${SCRATCH_TARGET[$obj]:-$obj} := "* ]] &&
-			[[ $first == *" $flags "* ]] &&
-			objects_made_right "$obj" "$kept/$obj.cmd"; then
+			objects_cmd_of "$obj" "$kept/$obj.cmd" >/dev/null; then
 			have+=("$obj")
 			cmds+=("$kept/$obj.cmd")
 		else

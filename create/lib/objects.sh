@@ -573,6 +573,25 @@ objects_made_as()
 	fi
 }
 
+# objects_cmd_of OBJ CMD-FILE: print the command of CMD-FILE (a .cmd file
+# of Kbuild's, make's escapes kept) if it made OBJ by the name Kbuild
+# makes it by now (SCRATCH_TARGET: an object of another directory's
+# makefile may once have been made as its own), with this run's KCFLAGS
+# (they name the headers of the ksplice-create that ran it) and for the
+# kernel or a module as OBJ is linked now (objects_made_right); fail if
+# not.
+objects_cmd_of()
+{
+	local target=${SCRATCH_TARGET[$1]:-$1} first flags
+
+	IFS= read -r first <"$2" 2>/dev/null || return 1
+	[[ $first == "cmd_$target := "?* ]] || return 1
+	first=${first#"cmd_$target := "}
+	flags=$(scratch_kcflags "$SCRATCH_KCFLAGS")
+	[[ $first == *" $flags "* ]] && objects_made_right "$1" "$2" || return 1
+	printf '%s\n' "$first"
+}
+
 # objects_made_right OBJ [CMD-FILE]: succeed unless OBJ's last compile
 # made it otherwise than OBJ_KIND says, for the kernel or for a module: a
 # directory above OBJ's may compile it too, with its own flags (see

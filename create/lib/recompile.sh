@@ -67,22 +67,16 @@ recompile_target()
 }
 
 # recompile_read OBJ: set RECOMPILE_CMD[OBJ] if OBJ's .cmd file holds a
-# compile of OBJ by the name Kbuild makes it by ("CC FLAGS -c -o OBJ
-# SOURCE", then objtool), for the kernel or a module as OBJ is linked,
-# with this build's KCFLAGS; fails if not.
+# compile of OBJ as it would be made now (objects_cmd_of): "CC FLAGS -c
+# -o OBJ SOURCE", then objtool; fails if not.
 recompile_read()
 {
-	local file first target flags
+	local cmd target
 
 	target=$(recompile_target "$1")
-	file=$(objects_cmd_file "$1")
-	IFS= read -r first <"$file" 2>/dev/null || return 1
-	[[ $first == "cmd_$target := "?* ]] || return 1
-	objects_made_right "$1" "$file" || return 1
-	first=${first#"cmd_$target := "}
-	flags=$(scratch_kcflags "$SCRATCH_KCFLAGS")
-	[[ $first == *" $flags "*" -c -o $target "* ]] || return 1
-	RECOMPILE_CMD[$1]=$first
+	cmd=$(objects_cmd_of "$1" "$(objects_cmd_file "$1")") || return 1
+	[[ $cmd == *" $(scratch_kcflags "$SCRATCH_KCFLAGS") "*" -c -o $target "* ]] || return 1
+	RECOMPILE_CMD[$1]=$cmd
 }
 
 # recompile_exports OBJ: does OBJ (a path in the tree) export symbols, as
@@ -179,12 +173,11 @@ recompile_made()
 	printf '%s\n' "$dir/.${base//,/_}.d" "$dir/.tmp_$base"
 }
 
-# recompile_agreed: print the kinds that agreed with this fingerprint.
+# recompile_agreed FP: print the kinds that agreed with fingerprint FP.
 recompile_agreed()
 {
-	local fp kind hash
+	local fp=$1 kind hash
 
-	fp=$(recompile_fingerprint)
 	[ -f "$SCRATCH_DIR/$RECOMPILE_AGREED_FILE" ] || return 0
 	while read -r kind hash; do
 		[ "$hash" != "$fp" ] || printf '%s\n' "$kind"
@@ -207,7 +200,7 @@ recompile_objects()
 		RECOMPILE_LEFT=("$@")
 		return 0
 	fi
-	RECOMPILE_KINDS=" $(recompile_agreed | tr '\n' ' ')"
+	RECOMPILE_KINDS=" $(recompile_agreed "$(recompile_fingerprint)" | tr '\n' ' ')"
 	for obj in "$@"; do
 		# its kind with or without exports (the compile tells which)
 		if [[ $RECOMPILE_KINDS == *" ${OBJ_KIND[$obj]:-none}"[\ +]* ]] &&
@@ -244,9 +237,10 @@ recompile_sample()
 
 	shift
 	[ "${KSPLICE_RECOMPILE:-1}" != 0 ] || return 0
+	fp=$(recompile_fingerprint)
 	while read -r kind; do
 		agreed[$kind]=1
-	done < <(recompile_agreed)
+	done < <(recompile_agreed "$fp")
 	for obj in "$@"; do
 		kind=${OBJ_KIND[$obj]:-}
 		[ -n "$kind" ] || continue
@@ -257,7 +251,6 @@ recompile_sample()
 		agreed[$kind]=sampled
 	done
 	[ ${#sample[@]} -gt 0 ] || return 0
-	fp=$(recompile_fingerprint)
 	rm -rf -- "$keep"
 	RECOMPILE_KINDS=all
 	for obj in "${sample[@]}"; do

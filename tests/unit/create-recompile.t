@@ -16,18 +16,12 @@ unset MAKELEVEL MAKEFLAGS MFLAGS
 PATCH=$ROOT/tests/patches/version.patch
 OBJ=fs/proc/version.o
 
-# run NAME [ENV...]: a ksplice-create -v run of PATCH with no changes
-# found (the stub); sets HERE to yes if OBJ was compiled without a make.
+# run NAME: a ksplice-create -v run of PATCH with no changes found (the
+# stub); sets HERE to yes if OBJ was compiled without a make.
 run()
 {
-	local name=$1
-
-	shift
-	mkdir -p "$T/run"
-	STATUS=0
-	(cd "$T/run" && env "$@" "$CREATE" -v --patch="$PATCH" --id=t_recompile \
-		--config="$CFG" "$SRC") >"$T/out" 2>"$T/err" || STATUS=$?
-	[ "$STATUS" = 5 ] || fail "$name: status $STATUS, want 5 from the stub"
+	create -v --patch="$PATCH" --id=t_recompile --config="$CFG" "$SRC"
+	[ "$STATUS" = 5 ] || fail "$1: status $STATUS, want 5 from the stub"
 	if grep -q "Compiled with Kbuild's commands, without a make: .*$OBJ" "$T/out"; then
 		HERE=yes
 	else
@@ -58,10 +52,7 @@ grep -q '^source_fs/proc/version.o := fs/proc/version.c$' "$cmd" &&
 
 # A patch that breaks the build: Kbuild builds it, and its error is shown.
 sed 's/"Ksplice",/"Ksplice", no_such_symbol,/' "$PATCH" >"$T/broken.patch"
-mkdir -p "$T/run"
-STATUS=0
-(cd "$T/run" && "$CREATE" -v --patch="$T/broken.patch" --id=t_recompile \
-	--config="$CFG" "$SRC") >"$T/out" 2>"$T/err" || STATUS=$?
+create -v --patch="$T/broken.patch" --id=t_recompile --config="$CFG" "$SRC"
 [ "$STATUS" = 4 ] || fail "broken: status $STATUS, want 4"
 grep -q "^$OBJ: made by Kbuild: its command or a check" "$T/out" ||
 	fail "broken: not compiled without a make first"
@@ -110,7 +101,7 @@ cat >"$T/bin/gcc" <<'EOF'
 exec /usr/bin/gcc "$@"
 EOF
 chmod +x "$T/bin/gcc"
-run skew PATH="$T/bin:$PATH"
+PATH="$T/bin:$PATH" run skew
 [ $HERE = no ] || fail "skew: compiled without a make with a compiler not sampled"
 grep -q "differ from Kbuild's" "$T/out" || fail "skew: the sample did not differ"
 [ ! -f "$AGREED" ] || fail "skew: the record of agreements was kept: $(cat "$AGREED")"
