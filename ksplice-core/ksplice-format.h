@@ -36,10 +36,11 @@
  *                                   crc its symbol version, 0x%08x, or
  *                                   "-" without CONFIG_MODVERSIONS: what
  *                                   Module.symvers would say of it)
- *     keep-module <object> <name>  (one line per new function whose
- *                                   address the update stores: after
- *                                   an undo the new-code module stays
- *                                   loaded, so that it stays valid)
+ *     keep-module <object> <name>  (one line per new function, or data
+ *                                   the new code carries, whose address
+ *                                   the update hands on: after an undo
+ *                                   the new-code module stays loaded,
+ *                                   so that it stays valid)
  *     earlier <sha256>             (one line per update this one is made
  *                                   on top of, in order: the sha256 of
  *                                   the patch it was made from; such an
@@ -113,7 +114,8 @@
  *      off, removes them and unpins the module; unloading the new-code
  *      module then removes /sys/kernel/ksplice/<id>/.  A new-code module
  *      flagged KSPLICE_NEW_KEEP_MODULE stays pinned after its reversal
- *      (until reboot): the kernel may hold addresses of its functions.
+ *      (until reboot): the kernel may hold addresses of its functions
+ *      or data.
  *
  * SYSFS: /sys/kernel/ksplice/<id>/, root only
  *
@@ -647,8 +649,9 @@ struct ksplice_new {
 };
 
 /*
- * The update stores the address of a new function (contents lines
- * keep-module): once applied, its module is never unloaded.
+ * The update hands on the address of a new function or of data its module
+ * carries (contents lines keep-module): once applied, its module is never
+ * unloaded.
  */
 #define KSPLICE_NEW_KEEP_MODULE	0x1
 

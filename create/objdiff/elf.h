@@ -55,6 +55,14 @@ struct krel {
 	 * is then sym + addend + bias).  Set by insn_annotate().
 	 */
 	unsigned int bias;
+	/*
+	 * Code only: the field is the displacement of a memory operand that
+	 * the instruction reads or writes ("incl var(%rip)"), so the code
+	 * uses what is there, not the address itself ("lea var(%rip)" or
+	 * "mov $var" hand the address on).  Set by insn_annotate(); false
+	 * where the code was not decoded.
+	 */
+	bool access;
 };
 
 struct ksec {

@@ -262,6 +262,16 @@ static void print_summary(const struct plan *plan, FILE *changes)
 			       s->name);
 			fprintf(changes, "data %s %s\n", op->name, s->name);
 		}
+		for (k = 0; k < plan->ncopies; k++) {
+			const struct copy *c = &plan->copies[k];
+
+			if (c->op != op || !copy_keeps_module(c))
+				continue;
+			printf("%s: the update hands on the address of %s: its module stays after an undo\n",
+			       op->name, c->escapes);
+			fprintf(changes, "keep-module %s %s\n", op->name,
+				c->escapes);
+		}
 		for (k = 0; k < op->npre; k++) {
 			struct unit *u = &op->pre_units[k];
 

@@ -422,6 +422,9 @@ bool plan_keeps_module(const struct plan *plan)
 {
 	size_t i, k;
 
+	for (i = 0; i < plan->ncopies; i++)
+		if (copy_keeps_module(&plan->copies[i]))
+			return true;
 	for (i = 0; i < plan->nops; i++)
 		for (k = 0; k < plan->ops[i].npost; k++)
 			if (unit_keeps_module(&plan->ops[i].post_units[k]))
@@ -455,10 +458,9 @@ static int copy_of(struct plan *plan, struct objpair *op, struct ksec *sec,
 	}
 	grow(&plan->copies, &plan->cap_copies, plan->ncopies + 1,
 	     sizeof(*plan->copies));
-	plan->copies[plan->ncopies].op = op;
-	plan->copies[plan->ncopies].sec = sec;
-	plan->copies[plan->ncopies].start = start;
-	plan->copies[plan->ncopies].size = size;
+	plan->copies[plan->ncopies] = (struct copy){
+		.op = op, .sec = sec, .start = start, .size = size,
+	};
 	return plan->ncopies++;
 }
 
@@ -466,6 +468,24 @@ int plan_copy(struct plan *plan, struct objpair *op, struct ksec *sec,
 	      unsigned long start, unsigned long size)
 {
 	return copy_of(plan, op, sec, start, size);
+}
+
+/*
+ * A reference to copied data (copy idx, named name): does it hand the
+ * address on?  Code that reads or writes the data does not; code that
+ * computes its address (an argument, a value stored), and data that
+ * points to it, do.  Entries of special tables belong to the module.
+ */
+static void copy_referenced(struct plan *plan, int idx, const struct krel *r,
+			    enum ctx ctx, const char *name)
+{
+	struct copy *c = &plan->copies[idx];
+
+	if (ctx == CTX_TABLE || (ctx == CTX_CODE && r->access))
+		return;
+	if (!c->escapes &&
+	    !data_address_is_transient(c->sec, c->start, c->size))
+		c->escapes = name;
 }
 
 static enum data_fate data_fate_of(const struct objpair *op,
@@ -481,7 +501,8 @@ static enum data_fate data_fate_of(const struct objpair *op,
  * new function of another object): its unit or variable.
  */
 static bool new_elsewhere(struct plan *plan, const char *name,
-			  struct resolution *res, long addend, bool branch)
+			  struct resolution *res, long addend, bool branch,
+			  const struct krel *r, enum ctx ctx)
 {
 	size_t i;
 
@@ -505,6 +526,7 @@ static bool new_elsewhere(struct plan *plan, const char *name,
 			res->index = copy_of(plan, op, s->sec, s->value,
 					     s->size);
 			res->off = addend;
+			copy_referenced(plan, res->index, r, ctx, s->name);
 			return true;
 		}
 	}
@@ -567,7 +589,7 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 		return;
 	if (t.sym && !t.sec &&
 	    new_elsewhere(plan, t.sym->name, res, t.addend,
-			  ctx == CTX_CODE && rel_is_branch(sec, r)))
+			  ctx == CTX_CODE && rel_is_branch(sec, r), r, ctx))
 		return;
 	if (t.sym && (t.sym->bind != SB_LOCAL || !t.sym->sec) &&
 	    strset_get(&plan->exported, t.sym->name) >= 0) {
@@ -586,6 +608,7 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 				     t.sym->size ? t.sym->size :
 				     t.sym->sec->size - t.sym->value);
 		res->off = t.addend;
+		copy_referenced(plan, res->index, r, ctx, t.sym->name);
 		return;
 	}
 	if (t.sec && (data_class(t.sec) == DATA_FRESH ||
@@ -593,6 +616,8 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 		res->kind = RES_COPY;
 		res->index = copy_of(plan, op, t.sec, 0, t.sec->size);
 		res->off = target_secoff(&t);
+		copy_referenced(plan, res->index, r, ctx,
+				t.sym ? t.sym->name : t.sec->name);
 		return;
 	}
 	if (!t.sym) {

@@ -69,6 +69,12 @@ struct copy {
 	struct ksec *sec;
 	unsigned long start;
 	unsigned long size;
+	/*
+	 * Its name when code or data of the update hands its address on
+	 * (plan.c): the kernel may link it into its own structures (a
+	 * timer, a work, a list), so the module must outlive a reversal.
+	 */
+	const char *escapes;
 };
 
 struct hsym {
@@ -215,6 +221,12 @@ static inline bool unit_carried(const struct unit *u)
 static inline bool unit_keeps_module(const struct unit *u)
 {
 	return unit_carried(u) && u->address_taken && !u->parent;
+}
+
+/* Data of the new code whose address the update hands on (plan.c). */
+static inline bool copy_keeps_module(const struct copy *c)
+{
+	return c->escapes;
 }
 
 bool plan_keeps_module(const struct plan *plan);

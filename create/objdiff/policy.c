@@ -3,6 +3,7 @@
  * policy.c - section classes of an object built into vmlinux or into a
  * module (whose exit code and data stay until it is unloaded).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -142,4 +143,49 @@ bool policy_modversions(void)
 bool data_is_anchor(const struct ksym *sym)
 {
 	return starts_with(sym->name, "__UNIQUE_ID___addressable_");
+}
+
+/*
+ * [start, start+size) of read-only sec: text, NUL-terminated, and nothing
+ * else (a literal padded with NULs to an array's size, or several in a
+ * row in an unnamed .rodata).
+ */
+static bool is_text_constant(const struct ksec *sec, unsigned long start,
+			     unsigned long size)
+{
+	const unsigned char *b = sec->data + start;
+	size_t first;
+	unsigned long i;
+
+	if (sec->writable || sec->nobits || size < 2 ||
+	    start + size > sec->size || !b[0] || b[size - 1] ||
+	    rels_in(sec, start, start + size, &first))
+		return false;
+	for (i = 0; i < size; i++)
+		if (b[i] && !isprint(b[i]) && !isspace(b[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Where new code hands on the address of its own data, the kernel may keep
+ * it past a reversal (plan.c keeps the module then).  Two kinds are
+ * exempt, as the kernel treats them so for every module:
+ *  - text constants: string literals (.rodata.str*) and const char arrays
+ *    of text.  Format strings and names go to printers or are copied by
+ *    the API (kstrdup_const() copies a module's strings: kmem_cache_create(),
+ *    kobject names...).  The exceptions are APIs that store a name
+ *    pointer as it is (request_region(), request_irq()): their callers
+ *    release them before their module goes, which old code after a
+ *    reversal does not do.  Not caught here.
+ *  - __dyndbg: pr_debug()'s entry, handed to the dynamic debug printers;
+ *    the loader registers the module's table and removes it on unload.
+ */
+bool data_address_is_transient(const struct ksec *sec, unsigned long start,
+			       unsigned long size)
+{
+	if (sec->merge && sec->strings)
+		return true;
+	return !strcmp(sec->name, "__dyndbg") ||
+	       is_text_constant(sec, start, size);
 }

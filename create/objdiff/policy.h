@@ -49,6 +49,14 @@ bool policy_modversions(void);
 /* A pointer that only keeps a symbol referenced (__ADDRESSABLE). */
 bool data_is_anchor(const struct ksym *sym);
 
+/*
+ * [start, start+size) of sec: data whose address the new code may hand on
+ * without its module having to outlive a reversal (text constants,
+ * dynamic debug entries).
+ */
+bool data_address_is_transient(const struct ksec *sec, unsigned long start,
+			       unsigned long size);
+
 enum code_class code_class(const struct ksec *sec);
 enum data_class data_class(const struct ksec *sec);
 
