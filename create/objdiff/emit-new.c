@@ -11,6 +11,7 @@
 
 #include "emit.h"
 #include "keysites.h"
+#include "policy.h"
 #include "special.h"
 
 struct record {
@@ -317,6 +318,12 @@ static void emit_copies(struct new_state *st, FILE *f)
 		snprintf(label, sizeof(label), "__ksplice_d%zu", k);
 		if (sec->code)
 			name = xstrdup(sec->name);
+		else if (data_class(sec) == DATA_PERCPU)
+			/*
+			 * The one section the module loader gives each CPU a
+			 * copy of (in the first chunk, so that %gs: reaches it).
+			 */
+			name = xstrdup(".data..percpu");
 		else if (sec->writable)
 			name = xasprintf(".data.ksplice.%zu", k);
 		else

@@ -149,6 +149,23 @@ static const char *data_what(const struct ksym *s)
 	return s->sec->writable ? "variable" : "read-only data";
 }
 
+/*
+ * A new per-CPU variable goes into the new code's .data..percpu, which the
+ * module loader copies to each CPU's area.  It does so before relocating
+ * anything there: an initial value that holds an address cannot be made.
+ */
+static enum data_fate percpu_fate(struct plan *plan, struct objpair *op,
+				  const struct ksym *s)
+{
+	size_t first;
+
+	if (!rels_in(s->sec, s->value, s->value + s->size, &first))
+		return DFATE_NEW;
+	plan_refuse(plan, op, "new per-CPU variable %s (section %s) has an address in its initial value: the module loader copies per-CPU data before relocating it; initialize it at run time",
+		    s->name, s->sec->name);
+	return DFATE_REFUSED;
+}
+
 static void decide_data(struct plan *plan, struct objpair *op)
 {
 	size_t i;
@@ -171,9 +188,7 @@ static void decide_data(struct plan *plan, struct objpair *op)
 		if (op->data_diff[i] == DD_NEW && c == DATA_INIT)
 			continue;	/* used by init code only */
 		if (op->data_diff[i] == DD_NEW && c == DATA_PERCPU) {
-			op->data_fate[i] = DFATE_REFUSED;
-			plan_refuse(plan, op, "new per-CPU variable %s (section %s): not supported yet",
-				    s->name, s->sec->name);
+			op->data_fate[i] = percpu_fate(plan, op, s);
 			continue;
 		}
 		if (c == DATA_INIT) {

@@ -4,7 +4,7 @@
 # const table that init code reads with a new value, an initialized
 # static with a new value, a static const of a new size, a changed __init
 # function, a module parameter, an export of data, a new per-CPU
-# variable.
+# variable whose initial value holds an address.
 # A changed __exit function is noted as having no effect.  Nothing is
 # written.
 . "$(dirname "$0")/objdiff/lib.sh"
@@ -22,7 +22,7 @@ expect "test/refuse.o: read-only data mode (section .rodata.mode) changes its si
 expect "test/refuse.o: __init function setup_thing changed (section .init.text): init code ran at boot"
 expect "test/refuse.o: read-only data __param_verbose (section __param) changed: the kernel reads it only at boot"
 expect "test/refuse.o: EXPORT_SYMBOL level added: it exports data, which an update cannot add to the kernel's exports"
-expect "test/refuse.o: new per-CPU variable pcpu_hits (section .data..percpu): not supported yet"
+expect "test/refuse.o: new per-CPU variable pcpu_where (section .data..percpu) has an address in its initial value"
 grep -q "teardown_thing" "$err" && { show refuse; fail "__exit code refused"; }
 [ -z "$(ls "$T/refuse.out" | grep -v '^std')" ] || fail "files written on exit 6"
 

@@ -34,5 +34,5 @@ static const struct { const char *name; int *arg; } __param_verbose
 /* an export of data, as EXPORT_SYMBOL() places it */
 static const int __ksymtab_level __attribute__((used, section("___ksymtab+level"))) = 0;
 
-/* a new per-CPU variable, as DEFINE_PER_CPU places it */
-static int pcpu_hits __attribute__((used, section(".data..percpu")));
+/* a new per-CPU variable, as DEFINE_PER_CPU places it, with an address */
+static int *pcpu_where __attribute__((used, section(".data..percpu"))) = &param_value;

@@ -1,0 +1,4 @@
+int count_event(int x)
+{
+	return x;
+}
