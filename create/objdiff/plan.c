@@ -513,12 +513,16 @@ static enum data_fate data_fate_of(const struct objpair *op,
 
 /*
  * A global that another object of the update adds (new code can call a
- * new function of another object): its unit or variable.
+ * new function of another object), the target t of relocation r of sec:
+ * its unit or variable.
  */
-static bool new_elsewhere(struct plan *plan, const char *name,
-			  struct resolution *res, long addend, bool branch,
-			  const struct krel *r, enum ctx ctx)
+static bool new_elsewhere(struct plan *plan, const struct ksec *sec,
+			  const struct krel *r, enum ctx ctx,
+			  const struct target *t, struct resolution *res)
 {
+	bool branch = ctx == CTX_CODE && rel_is_branch(sec, r);
+	const char *name = t->sym->name;
+	long addend = t->addend;
 	size_t i;
 
 	for (i = 0; i < plan->nops; i++) {
@@ -602,9 +606,7 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 	if (t.sec && t.sec->code &&
 	    resolve_to_unit(plan, op, sec, r, ctx, &t, res))
 		return;
-	if (t.sym && !t.sec &&
-	    new_elsewhere(plan, t.sym->name, res, t.addend,
-			  ctx == CTX_CODE && rel_is_branch(sec, r), r, ctx))
+	if (t.sym && !t.sec && new_elsewhere(plan, sec, r, ctx, &t, res))
 		return;
 	if (t.sym && (t.sym->bind != SB_LOCAL || !t.sym->sec) &&
 	    strset_get(&plan->exported, t.sym->name) >= 0) {
