@@ -24,7 +24,7 @@ KS_LOCK=${KSPLICE_LOCK:-/run/ksplice.lock}
 KS_LOCKED=0
 # the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
 # ksplice-core/ksplice-format.h (tests/unit/apply-args.t checks they agree)
-KS_FORMAT=6
+KS_FORMAT=7
 # the id rule: KSPLICE_ID_MAX characters of [a-z0-9_] (KSPLICE_ID_CHARS),
 # also checked by tests/unit/apply-args.t
 KS_ID_MAX=32

@@ -215,10 +215,15 @@
  *   (4 bytes, 8 bytes for _64 and _PC64; _32S sign-extends.)  A reference
  *   to a section symbol is turned by ksplice-create into a reference to a
  *   named symbol of that section, with the addend adjusted, so every
- *   symbol here has a name that kallsyms knows.  A reference to anonymous
- *   read-only data (string literals, constant pools) has no symbol
- *   (KSPLICE_NO_SYMBOL), and the new code carries its own copy of that
- *   data.
+ *   symbol here has a name that kallsyms knows, but for string literals
+ *   (KSPLICE_SYM_CONTENT).  A reference to anonymous read-only data
+ *   (string literals, constant pools) has no symbol (KSPLICE_NO_SYMBOL),
+ *   and the new code carries its own copy of that data; except a string
+ *   literal that a function of the helper which must match (flag
+ *   KSPLICE_SECT_REPLACED) also refers to: that one record of the helper
+ *   names a KSPLICE_SYM_CONTENT symbol, with the addend relative to the
+ *   string's first byte, and the new code's records take the literal
+ *   from the running kernel through that symbol.
  *
  *   In the helper, such a record carries the bytes the data must hold
  *   instead: content, content_len and content_off.  Matching decodes the
@@ -243,7 +248,7 @@
 #ifndef KSPLICE_FORMAT_H
 #define KSPLICE_FORMAT_H
 
-#define KSPLICE_FORMAT_VERSION	6
+#define KSPLICE_FORMAT_VERSION	7
 
 /* The repository index's format (see THE REPOSITORY). */
 #define KSPLICE_REPO_FORMAT	1
@@ -399,6 +404,15 @@ struct ksplice_symbol {
  * checked only for landing on one of its kallsyms addresses).
  */
 #define KSPLICE_SYM_NEEDED	0x2
+/*
+ * A string literal, not a name kallsyms knows (name says which, for
+ * messages): the one helper record that names it checks its bytes
+ * (content, content_off 0), and matching binds it to the address where
+ * that record finds them.  The new code takes the literal from there
+ * instead of carrying its own copy, so that a pointer to it that the
+ * kernel keeps stays valid after the update's module is gone.
+ */
+#define KSPLICE_SYM_CONTENT	0x4
 
 /*
  * One relocation site.  In the helper, place is the offset of the field

@@ -100,6 +100,28 @@ static bool ksplice_check_content(const struct ksplice_reloc *r,
 	return true;
 }
 
+/*
+ * A string literal's symbol (KSPLICE_SYM_CONTENT) not bound yet: bound
+ * tentatively where its record found the bytes it checks.
+ */
+static bool ksplice_bind_content(struct ksplice_match_ctx *ctx,
+				 const struct ksplice_reloc *r,
+				 unsigned long target)
+{
+	struct ksplice_symbol *s;
+
+	if (r->symbol >= ctx->helper->nr_symbols || !r->content_len ||
+	    r->content_off || ctx->bound[r->symbol])
+		return false;
+	s = &ctx->helper->symbols[r->symbol];
+	if (!(s->flags & KSPLICE_SYM_CONTENT))
+		return false;
+	s->value = target;
+	ctx->bound[r->symbol] = true;
+	ctx->undo[ctx->nr_undo++] = r->symbol;
+	return true;
+}
+
 bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
 			 const struct ksplice_reloc *r)
 {
@@ -113,6 +135,8 @@ bool ksplice_check_reloc(struct ksplice_match_ctx *ctx,
 	if (r->content_len &&
 	    !ksplice_check_content(r, target + r->content_off))
 		return false;
+	if (ksplice_bind_content(ctx, r, target))
+		return true;
 	return ksplice_check_symbol(ctx, r->symbol, target);
 }
 
@@ -495,7 +519,11 @@ static int ksplice_resolve_rest(struct ksplice_matcher *m)
 		/* Only the pre code refers to it: leave it unresolved. */
 		if (!(sym->flags & KSPLICE_SYM_NEEDED))
 			continue;
-		if (!n->nr)
+		if (sym->flags & KSPLICE_SYM_CONTENT)
+			ksplice_set_cause(m->ctx.update, KSPLICE_FAILED_TO_FIND,
+					  "%s (%s): not found where its function refers to it",
+					  sym->name, sym->object);
+		else if (!n->nr)
 			ksplice_set_cause(m->ctx.update, KSPLICE_FAILED_TO_FIND,
 					  "%s%s%s%s: not in kallsyms", sym->name,
 					  sym->object ? " (" : "",

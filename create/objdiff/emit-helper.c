@@ -90,10 +90,12 @@ static void emit_contents(FILE *f, struct unit *u, size_t first, size_t n)
 	}
 }
 
-static void put_content_fields(FILE *f, const struct unit *u,
-			       const struct krel *r, size_t i)
+static void put_content_fields(FILE *f, const struct plan *plan,
+			       const struct unit *u, const struct krel *r,
+			       size_t i)
 {
 	const unsigned char *bytes;
+	unsigned int sym;
 	struct target t;
 	size_t len;
 	long off;
@@ -101,6 +103,9 @@ static void put_content_fields(FILE *f, const struct unit *u,
 	target_resolve(r, true, &t);
 	if (!target_check_bytes(r, &t, &bytes, &len, &off))
 		return;
+	/* a string the new code takes: its symbol stands for its start */
+	if (plan_string_symbol(plan, r, &sym))
+		off = 0;
 	fprintf(f, ",\n\t  .content = content_%d_%zu, .content_len = %zu, .content_off = %ld",
 		u->helper_idx, i, len, off);
 }
@@ -117,6 +122,9 @@ static void put_reloc(FILE *f, const struct plan *plan, struct objpair *op,
 	if (t.sym) {
 		sym = plan_helper_symbol(plan, op, t.sym);
 		addend = t.addend;
+	} else if (plan_string_symbol(plan, r, &sym)) {
+		/* the field decodes to the string's start (strings.c) */
+		addend = t.coff;
 	}
 	fprintf(f, "\t{ .place = 0x%lx, .addend = %ld, .symbol = ", place,
 		addend);
@@ -142,7 +150,7 @@ static size_t emit_relocs(FILE *f, const struct plan *plan,
 		const struct krel *r = &u->sec->rels[first + i];
 
 		put_reloc(f, plan, op, r, r->off - u->start);
-		put_content_fields(f, u, r, i);
+		put_content_fields(f, plan, u, r, i);
 		fputs(" },\n", f);
 	}
 	fputs("};\n\n", f);
@@ -293,6 +301,8 @@ static void emit_symbols(const struct plan *plan, FILE *f)
 			fputs(", .flags = KSPLICE_SYM_LOCAL", f);
 		else if (hsyms[i].needed)
 			fputs(", .flags = KSPLICE_SYM_NEEDED", f);
+		if (hsyms[i].content)
+			fputs(" | KSPLICE_SYM_CONTENT", f);
 		if (hsyms[i].group)
 			fprintf(f, ", .group = %d, .group_off = %#lx",
 				hsyms[i].group, hsyms[i].group_off);

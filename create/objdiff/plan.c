@@ -292,12 +292,10 @@ static unsigned int hsym_add(struct plan *plan, const struct objpair *op,
 			      name);
 		grow(&plan->hsyms, &plan->cap_hsyms, plan->nhsyms + 1,
 		     sizeof(*plan->hsyms));
-		plan->hsyms[plan->nhsyms].name = name;
-		plan->hsyms[plan->nhsyms].object = local ? op->name : NULL;
-		plan->hsyms[plan->nhsyms].target = op->target;
-		plan->hsyms[plan->nhsyms].needed = false;
-		plan->hsyms[plan->nhsyms].group = 0;
-		plan->hsyms[plan->nhsyms].group_off = 0;
+		plan->hsyms[plan->nhsyms] = (struct hsym){
+			.name = name, .object = local ? op->name : NULL,
+			.target = op->target,
+		};
 		i = plan->nhsyms++;
 		strset_put(&plan->hsym_index, key, i);
 	}
@@ -591,6 +589,25 @@ static bool resolve_to_unit(struct plan *plan, struct objpair *op,
 	return true;
 }
 
+/*
+ * May r take a string literal from the running kernel (strings.c)?  In a
+ * carried function or in copied data, whose records the core writes
+ * before anything runs; not in special tables nor in copied code such as
+ * alternative replacements, which the module loader reads at load.
+ */
+static bool takes_kernel_strings(struct objpair *op, const struct ksec *sec,
+				 const struct krel *r, enum ctx ctx)
+{
+	struct unit *u;
+
+	if (ctx == CTX_DATA)
+		return true;
+	if (ctx != CTX_CODE)
+		return false;
+	u = unit_at(op->post_units, op->npost, sec, r->off, false);
+	return u && unit_carried(u);
+}
+
 static void resolve_rel(struct plan *plan, struct objpair *op,
 			const struct ksec *sec, size_t i, enum ctx ctx,
 			const char *where)
@@ -628,6 +645,9 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 		copy_referenced(plan, res->index, r, ctx, t.sym->name);
 		return;
 	}
+	if (takes_kernel_strings(op, sec, r, ctx) &&
+	    plan_strings_resolve(plan, op, &t, res))
+		return;
 	if (t.sec && (data_class(t.sec) == DATA_FRESH ||
 		      target_is_copyable(&t))) {
 		res->kind = RES_COPY;

@@ -88,6 +88,26 @@ struct hsym {
 	 */
 	int group;
 	unsigned long group_off;
+	/*
+	 * strings.c: a string literal, not a symbol of the object; bound
+	 * by run-pre matching where it finds the bytes one reference of the
+	 * helper checks (KSPLICE_SYM_CONTENT).
+	 */
+	bool content;
+};
+
+/*
+ * String literals of the new code taken from the running kernel
+ * (strings.c): relocation rel, of a helper unit of op, checks the len
+ * bytes of a string (its NUL included), and binds helper symbol hsym to
+ * the first; the new code's literals that end it are taken from there.
+ */
+struct strbind {
+	const struct objpair *op;
+	const struct krel *rel;
+	const unsigned char *bytes;
+	size_t len;
+	unsigned int hsym;
 };
 
 /*
@@ -156,6 +176,8 @@ struct plan {
 	size_t nsecres, cap_secres;
 	struct newvalue *values;
 	size_t nvalues, cap_values;
+	struct strbind *strbinds;
+	size_t nstrbinds, cap_strbinds;
 	struct export *exports;		/* sorted by name once resolved */
 	size_t nexports, cap_exports;
 	struct keysite *keysites;	/* by module, unit, site (keysites.c) */
@@ -187,6 +209,18 @@ const struct resolution *plan_resolution(const struct plan *plan,
 /* Add sym of op to the helper's symbol table, needed: its index. */
 unsigned int plan_need_symbol(struct plan *plan, const struct objpair *op,
 			      const struct ksym *sym);
+
+struct target;
+/*
+ * A reference of the new code to string literal t: resolved as a record
+ * of the running kernel's copy when a helper unit that must match checks
+ * the same bytes (strings.c).  False: the new code carries it.
+ */
+bool plan_strings_resolve(struct plan *plan, struct objpair *op,
+			  const struct target *t, struct resolution *res);
+/* The content symbol that rel, a relocation of the helper, binds. */
+bool plan_string_symbol(const struct plan *plan, const struct krel *rel,
+			unsigned int *hsym);
 
 /* A copy of [start, start+size) of sec in the new code: its index. */
 int plan_copy(struct plan *plan, struct objpair *op, struct ksec *sec,

@@ -177,7 +177,9 @@ static bool is_text_constant(const struct ksec *sec, unsigned long start,
  *    kobject names...).  The exceptions are APIs that store a name
  *    pointer as it is (request_region(), request_irq()): their callers
  *    release them before their module goes, which old code after a
- *    reversal does not do.  Not caught here.
+ *    reversal does not do.  A literal that a replaced function already
+ *    used is taken from the running kernel (strings.c); a literal new to
+ *    the object, stored so, is not caught here.
  *  - __dyndbg: pr_debug()'s entry, handed to the dynamic debug printers;
  *    the loader registers the module's table and removes it on unload.
  */

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * strings.c - string literals of the new code that the running kernel
+ * already holds.
+ *
+ * A literal the new code names is normally carried by its module, like
+ * other read-only data.  Most are handed to printers or copied by the API
+ * they are given to, but some APIs keep the pointer as it is
+ * (request_region(), request_irq(), class_create()): after a reversal the
+ * kernel would still point into the unloaded module.  So a literal that
+ * a function of the helper which must match (a replaced or vanished one,
+ * see unit_checked()) also refers to, or the end of such a literal, is
+ * taken from the running kernel instead: that reference of the helper
+ * gets a symbol of its own (struct hsym.content) that run-pre matching
+ * binds to the address where it found the string, and the new code's
+ * references become records of that symbol.  A literal no such function
+ * has stays in the module (the gap that policy.c's
+ * data_address_is_transient() describes).
+ *
+ * Run-pre matching compares the whole string from the referenced byte to
+ * its NUL, so the running kernel's bytes are the new code's exactly.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "special.h"
+#include "target.h"
+
+/* A string literal, from the referenced byte to its NUL included. */
+static bool is_string(const struct target *t)
+{
+	return t->kind == T_CONTENT && !t->sym && t->sec &&
+	       t->sec->merge && t->sec->strings && t->content && t->len &&
+	       t->len <= TARGET_CHECK_MAX && !t->content[t->len - 1];
+}
+
+static bool in_rewrite(const struct unit *u, unsigned long off,
+		       unsigned int size)
+{
+	size_t i;
+
+	for (i = 0; i < u->nrewrites; i++) {
+		const struct rewrite *w = &u->rewrites[i];
+
+		if (off < w->offset + w->len && off + size > w->offset)
+			return true;
+	}
+	return false;
+}
+
+/* Do the len bytes at b end the plen bytes at p (both end with NUL)? */
+static bool ends_with(const unsigned char *p, size_t plen,
+		      const unsigned char *b, size_t len)
+{
+	return len <= plen && !memcmp(p + plen - len, b, len);
+}
+
+/*
+ * A relocation of a helper unit of op that must match, to a string that
+ * matching checks whole and that ends with these bytes (the linker
+ * merges a string that ends another into it).
+ */
+static const struct krel *find_pre_reference(const struct objpair *op,
+					     const unsigned char *bytes,
+					     size_t len, struct target *pt)
+{
+	const unsigned char *check;
+	size_t k, first, n, i, clen;
+	struct target t;
+	long off;
+
+	for (k = 0; k < op->nhelper; k++) {
+		const struct unit *u = &op->helper_units[k];
+
+		if (u->helper_idx < 0 || !unit_checked(u))
+			continue;
+		n = rels_in(u->sec, u->start, u->start + u->size, &first);
+		for (i = first; i < first + n; i++) {
+			const struct krel *r = &u->sec->rels[i];
+
+			target_resolve(r, true, &t);
+			if (!is_string(&t) ||
+			    !ends_with(t.content, t.len, bytes, len) ||
+			    in_rewrite(u, r->off - u->start,
+				       rel_size(r->type)) ||
+			    !target_check_bytes(r, &t, &check, &clen, &off) ||
+			    clen != t.len)
+				continue;
+			*pt = t;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+/* "string \"...\"": printable, at most 40 characters of the text. */
+static char *string_name(const unsigned char *bytes, size_t len)
+{
+	char text[48];
+	size_t i, n = 0;
+
+	for (i = 0; i + 1 < len && n < 40; i++)
+		text[n++] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : '.';
+	if (i + 1 < len) {
+		memcpy(text + n, "...", 3);
+		n += 3;
+	}
+	text[n] = 0;
+	return xasprintf("string \"%s\"", text);
+}
+
+/* A helper symbol of its own for a string literal of op. */
+static unsigned int content_symbol(struct plan *plan, const struct objpair *op,
+				   char *name)
+{
+	if (plan->frozen)
+		fatal(EXIT_ERROR, "internal error: %s is not in the plan", name);
+	grow(&plan->hsyms, &plan->cap_hsyms, plan->nhsyms + 1,
+	     sizeof(*plan->hsyms));
+	plan->hsyms[plan->nhsyms] = (struct hsym){
+		.name = name, .object = op->name, .target = op->target,
+		.needed = true, .content = true,
+	};
+	return plan->nhsyms++;
+}
+
+bool plan_strings_resolve(struct plan *plan, struct objpair *op,
+			  const struct target *t, struct resolution *res)
+{
+	const struct krel *rel;
+	struct strbind *b;
+	struct target pt;
+	size_t i;
+
+	if (!is_string(t))
+		return false;
+	for (i = 0; i < plan->nstrbinds; i++) {
+		b = &plan->strbinds[i];
+		if (b->op == op && ends_with(b->bytes, b->len, t->content, t->len))
+			goto found;
+	}
+	rel = find_pre_reference(op, t->content, t->len, &pt);
+	if (!rel)
+		return false;
+	grow(&plan->strbinds, &plan->cap_strbinds, plan->nstrbinds + 1,
+	     sizeof(*plan->strbinds));
+	b = &plan->strbinds[plan->nstrbinds++];
+	b->op = op;
+	b->rel = rel;
+	b->bytes = pt.content;
+	b->len = pt.len;
+	b->hsym = content_symbol(plan, op, string_name(pt.content, pt.len));
+found:
+	res->kind = RES_RECORD;
+	res->index = b->hsym;
+	res->off = (long)(b->len - t->len) + t->coff;
+	return true;
+}
+
+bool plan_string_symbol(const struct plan *plan, const struct krel *rel,
+			unsigned int *hsym)
+{
+	size_t i;
+
+	for (i = 0; i < plan->nstrbinds; i++)
+		if (plan->strbinds[i].rel == rel) {
+			*hsym = plan->strbinds[i].hsym;
+			return true;
+		}
+	return false;
+}
