@@ -267,8 +267,12 @@ static void print_summary(const struct plan *plan, FILE *changes)
 
 			if (c->op != op || !copy_keeps_module(c))
 				continue;
-			printf("%s: the update hands on the address of %s: its module stays after an undo\n",
-			       op->name, c->escapes);
+			if (c->kept_by)
+				printf("%s: the update hands on string %s, which it carries, and calls %s, which keeps the names it is given: its module stays after an undo\n",
+				       op->name, c->escapes, c->kept_by);
+			else
+				printf("%s: the update hands on the address of %s: its module stays after an undo\n",
+				       op->name, c->escapes);
 			fprintf(changes, "keep-module %s %s\n", op->name,
 				c->escapes);
 		}

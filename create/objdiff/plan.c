@@ -620,6 +620,8 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 	if (res->kind != RES_NONE)
 		return;
 	target_resolve(r, ctx == CTX_CODE, &t);
+	if (ctx == CTX_CODE && t.sym && rel_is_branch(sec, r))
+		plan_strings_call(plan, t.sym->name);
 	if (t.sec && t.sec->code &&
 	    resolve_to_unit(plan, op, sec, r, ctx, &t, res))
 		return;
@@ -655,6 +657,8 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 		res->off = target_secoff(&t);
 		copy_referenced(plan, res->index, r, ctx,
 				t.sym ? t.sym->name : t.sec->name);
+		if (ctx == CTX_DATA || (ctx == CTX_CODE && !r->access))
+			plan_strings_carried(plan, res->index, &t);
 		return;
 	}
 	if (!t.sym) {
@@ -782,6 +786,7 @@ void plan_resolve(struct plan *plan)
 	keysites_resolve(plan);
 	values_resolve(plan);
 	resolve_copies(plan);
+	plan_strings_finish(plan);
 	plan_exports_resolve(plan);
 	name_units(plan);
 	plan_neighbours(plan);

@@ -75,6 +75,13 @@ struct copy {
 	 * timer, a work, a list), so the module must outlive a reversal.
 	 */
 	const char *escapes;
+	/*
+	 * strings.c: the first string literal of it that the new code hands
+	 * on, as one word ("text", blanks as dots); and when that keeps the
+	 * module, a function the new code calls that keeps names it is given.
+	 */
+	const char *literal;
+	const char *kept_by;
 };
 
 struct hsym {
@@ -178,6 +185,7 @@ struct plan {
 	size_t nvalues, cap_values;
 	struct strbind *strbinds;
 	size_t nstrbinds, cap_strbinds;
+	const char *name_keeper;	/* a call of the new code (strings.c) */
 	struct export *exports;		/* sorted by name once resolved */
 	size_t nexports, cap_exports;
 	struct keysite *keysites;	/* by module, unit, site (keysites.c) */
@@ -218,6 +226,15 @@ struct target;
  */
 bool plan_strings_resolve(struct plan *plan, struct objpair *op,
 			  const struct target *t, struct resolution *res);
+/* The new code calls callee (strings.c: does it keep names?). */
+void plan_strings_call(struct plan *plan, const char *callee);
+/* The new code hands on t, in copy idx: a string literal it carries? */
+void plan_strings_carried(struct plan *plan, int idx, const struct target *t);
+/*
+ * Once resolved: when the new code calls a function that keeps names,
+ * the literals it carries and hands on keep its module.
+ */
+void plan_strings_finish(struct plan *plan);
 /* The content symbol that rel, a relocation of the helper, binds. */
 bool plan_string_symbol(const struct plan *plan, const struct krel *rel,
 			unsigned int *hsym);

@@ -191,3 +191,33 @@ bool data_address_is_transient(const struct ksec *sec, unsigned long start,
 	return !strcmp(sec->name, "__dyndbg") ||
 	       is_text_constant(sec, start, size);
 }
+
+/*
+ * Functions of the kernel that keep the name pointer they are given as it
+ * is, not a copy (res->name, action->name, cls->name), until the caller
+ * releases what it claimed; and wrappers that hand a name on to one.
+ * The macros and inline functions users call (request_region(),
+ * request_mem_region(), request_irq(), devm_request_irq(),
+ * class_create()) compile to calls of these.
+ */
+static const char *const name_keepers[] = {
+	"__request_region", "__devm_request_region", "get_free_mem_region",
+	"request_threaded_irq", "request_any_context_irq", "request_nmi",
+	"__request_percpu_irq", "request_percpu_nmi",
+	"devm_request_threaded_irq", "devm_request_any_context_irq",
+	"__class_create",
+	"pci_request_region", "pci_request_regions",
+	"pci_request_regions_exclusive", "pci_request_selected_regions",
+	"pci_request_selected_regions_exclusive", "pcim_iomap_regions",
+	"pcim_iomap_regions_request_all",
+};
+
+bool call_keeps_name(const char *callee)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(name_keepers) / sizeof(name_keepers[0]); i++)
+		if (!strcmp(callee, name_keepers[i]))
+			return true;
+	return false;
+}

@@ -57,6 +57,12 @@ bool data_is_anchor(const struct ksym *sym);
 bool data_address_is_transient(const struct ksec *sec, unsigned long start,
 			       unsigned long size);
 
+/*
+ * Does the kernel function callee keep a name pointer it is given (a
+ * string literal of the new code then outlives the module)?
+ */
+bool call_keeps_name(const char *callee);
+
 enum code_class code_class(const struct ksec *sec);
 enum data_class data_class(const struct ksec *sec);
 

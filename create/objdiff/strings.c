@@ -14,8 +14,11 @@
  * gets a symbol of its own (struct hsym.content) that run-pre matching
  * binds to the address where it found the string, and the new code's
  * references become records of that symbol.  A literal no such function
- * has stays in the module (the gap that policy.c's
- * data_address_is_transient() describes).
+ * has stays in the module; if the new code also calls a function that
+ * keeps names (policy.c's call_keeps_name()), such a literal handed on
+ * keeps the module after an undo.  A literal handed to the kernel through
+ * an unchanged function of its own is not caught (see policy.c's
+ * data_address_is_transient()).
  *
  * Run-pre matching compares the whole string from the referenced byte to
  * its NUL, so the running kernel's bytes are the new code's exactly.
@@ -24,6 +27,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "policy.h"
 #include "special.h"
 #include "target.h"
 
@@ -169,4 +173,47 @@ bool plan_string_symbol(const struct plan *plan, const struct krel *rel,
 			return true;
 		}
 	return false;
+}
+
+void plan_strings_call(struct plan *plan, const char *callee)
+{
+	if (!plan->name_keeper && call_keeps_name(callee))
+		plan->name_keeper = callee;
+}
+
+/* "text": one word, blanks and other bytes as dots, at most 40 of them. */
+static char *string_token(const unsigned char *bytes, size_t len)
+{
+	char text[48];
+	size_t i, n = 0;
+
+	for (i = 0; i + 1 < len && n < 40; i++)
+		text[n++] = bytes[i] > 0x20 && bytes[i] < 0x7f &&
+			    bytes[i] != '"' ? bytes[i] : '.';
+	text[n] = 0;
+	return xasprintf("\"%s%s\"", text, i + 1 < len ? "..." : "");
+}
+
+void plan_strings_carried(struct plan *plan, int idx, const struct target *t)
+{
+	struct copy *c = &plan->copies[idx];
+
+	if (!c->literal && is_string(t))
+		c->literal = string_token(t->content, t->len);
+}
+
+void plan_strings_finish(struct plan *plan)
+{
+	size_t i;
+
+	if (!plan->name_keeper)
+		return;
+	for (i = 0; i < plan->ncopies; i++) {
+		struct copy *c = &plan->copies[i];
+
+		if (c->literal && !c->escapes) {
+			c->escapes = c->literal;
+			c->kept_by = plan->name_keeper;
+		}
+	}
 }

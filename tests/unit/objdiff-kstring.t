@@ -4,7 +4,10 @@
 # kernel, through a helper symbol that run-pre matching binds where that
 # function's reference finds the string, so that a kernel structure which
 # keeps the pointer (request_region()'s name) stays valid after an undo.
-# A literal only an unchanged function has, or a new one, is carried.
+# A literal only an unchanged function has, or a new one, is carried; and
+# when the new code calls a function that keeps the names it is given
+# (__request_region()), such a literal handed on keeps the module after an
+# undo.
 . "$(dirname "$0")/objdiff/lib.sh"
 
 compile kstring
@@ -35,4 +38,23 @@ got=$(grep -o "\.addend = [0-9-]*, \.symbol = $n, " "$out/new-desc.c" |
 # "only other\n" (an unchanged function's) and "a fresh name" are carried
 [ "$(grep -c 'R_X86_64_32S, __ksplice_d0+' "$out/new-code.S")" = 2 ] ||
 	{ cat "$out/new-code.S"; fail "expected two literals carried by the new code"; }
+grep -q '^keep-module ' "$out/changes" &&
+	{ show kstring; fail "claim() is not known to keep names, yet the module is kept"; }
+
+# the same update through __request_region(): the carried literals keep it
+for side in pre post; do
+	sed 's/claim/__request_region/g' "$SRC/kstring-$side.c" >"$T/region-$side.c"
+done
+SRC=$T compile region
+objdiff region
+out=$T/region.out
+[ "$rc" = 0 ] || { show region; fail "exit $rc, expected 0"; }
+[ "$(grep '^keep-module ' "$out/changes")" = 'keep-module test/region.o "only.other."' ] ||
+	{ show region; fail "the first carried literal handed on does not keep the module"; }
+grep -qx 'test/region.o: the update hands on string "only.other.", which it carries, and calls __request_region, which keeps the names it is given: its module stays after an undo' \
+	"$out/stdout" || { show region; fail "the reason is not printed"; }
+grep -q '\.flags = KSPLICE_NEW_KEEP_MODULE' "$out/new-desc.c" ||
+	fail "the new code is not flagged to stay loaded"
+[ "$(grep -c 'KSPLICE_SYM_CONTENT' "$out/helper.c")" = 2 ] ||
+	fail "the kernel's literals are no longer taken from the kernel"
 exit 0
