@@ -61,8 +61,8 @@ void plan_note(struct plan *plan, const struct objpair *op,
 
 /* ---- fates ---- */
 
-static void init_change(struct plan *plan, const struct objpair *op,
-			const char *name)
+void plan_init_change(struct plan *plan, const struct objpair *op,
+		      const char *name)
 {
 	grow(&plan->init_changes, &plan->cap_init_changes,
 	     plan->ninit_changes + 1, sizeof(*plan->init_changes));
@@ -101,7 +101,7 @@ static void decide_changed(struct plan *plan, struct objpair *op,
 		fate = FATE_NO_EFFECT;
 		break;
 	case CODE_INIT:
-		init_change(plan, op, u->name);
+		plan_init_change(plan, op, u->name);
 		if (plan->skip_init) {
 			plan_note(plan, op, "%s %s %s: left out of the update (--skip-init)",
 				  code_what(c), u->name, what);
@@ -141,81 +141,6 @@ static void decide_units(struct plan *plan, struct objpair *op)
 			vinfo("%s: %s has no counterpart in post: checked on stacks",
 			      op->name, u->name);
 		}
-	}
-}
-
-static const char *data_what(const struct ksym *s)
-{
-	return s->sec->writable ? "variable" : "read-only data";
-}
-
-/*
- * A new per-CPU variable goes into the new code's .data..percpu, which the
- * module loader copies to each CPU's area.  It does so before relocating
- * anything there: an initial value that holds an address cannot be made.
- */
-static enum data_fate percpu_fate(struct plan *plan, struct objpair *op,
-				  const struct ksym *s)
-{
-	size_t first;
-
-	if (!rels_in(s->sec, s->value, s->value + s->size, &first))
-		return DFATE_NEW;
-	plan_refuse(plan, op, "new per-CPU variable %s (section %s) has an address in its initial value: the module loader copies per-CPU data before relocating it; initialize it at run time",
-		    s->name, s->sec->name);
-	return DFATE_REFUSED;
-}
-
-static void decide_data(struct plan *plan, struct objpair *op)
-{
-	size_t i;
-
-	op->data_fate = xcalloc(op->post->nsyms ? op->post->nsyms : 1,
-				sizeof(*op->data_fate));
-	for (i = 0; i < op->post->nsyms; i++) {
-		struct ksym *s = &op->post->syms[i];
-		enum data_class c;
-
-		if (op->data_diff[i] == DD_NONE || op->data_diff[i] == DD_SAME)
-			continue;
-		c = data_class(s->sec);
-		if (op->data_diff[i] == DD_NEW && data_is_anchor(s))
-			continue;	/* renumbered; nothing reads it */
-		if (op->data_diff[i] == DD_NEW && c == DATA_RUNTIME) {
-			op->data_fate[i] = DFATE_NEW;
-			continue;
-		}
-		if (op->data_diff[i] == DD_NEW && c == DATA_INIT)
-			continue;	/* used by init code only */
-		if (op->data_diff[i] == DD_NEW && c == DATA_PERCPU) {
-			op->data_fate[i] = percpu_fate(plan, op, s);
-			continue;
-		}
-		if (c == DATA_INIT) {
-			init_change(plan, op, s->name);
-			if (plan->skip_init) {
-				plan_note(plan, op, "init data %s changed: left out of the update (--skip-init)",
-					  s->name);
-				continue;
-			}
-		}
-		if (c == DATA_RUNTIME && op->data_diff[i] == DD_CHANGED) {
-			op->data_fate[i] = values_decide(plan, op, s,
-						pre_counterpart(op, s));
-			if (op->data_fate[i] != DFATE_UNCHANGED)
-				continue;
-		}
-		op->data_fate[i] = DFATE_REFUSED;
-		if (c == DATA_BOOT)
-			plan_refuse(plan, op, "%s %s (section %s) %s: the kernel reads it only at boot; leave it as it is",
-				    data_what(s), s->name, s->sec->name,
-				    op->data_diff[i] == DD_NEW ? "added" : "changed");
-		else if (c == DATA_INIT)
-			plan_refuse(plan, op, "init data %s (section %s) changed: it was used at boot and cannot be changed in a running kernel",
-				    s->name, s->sec->name);
-		else
-			plan_refuse(plan, op, "%s %s (section %s) has a new initial value: a live update cannot change existing data, whose running copy stays as it is; keep the old value, or give the new code a new variable",
-				    data_what(s), s->name, s->sec->name);
 	}
 }
 
@@ -263,7 +188,7 @@ size_t plan_decide(struct plan *plan)
 
 	for (i = 0; i < plan->nops; i++) {
 		decide_units(plan, &plan->ops[i]);
-		decide_data(plan, &plan->ops[i]);
+		plan_decide_data(plan, &plan->ops[i]);
 		decide_tables(plan, &plan->ops[i]);
 	}
 	plan_exports_decide(plan);

@@ -33,7 +33,7 @@
  * "referenced"), NEW (the new code carries it, initialized as in post),
  * NEWVALUE (read-only data with a new value, written over the running
  * object at the switch) or REFUSED (a writable variable's initial value
- * changed, or the kernel reads it only at boot).
+ * or size changed, or the kernel reads it only at boot): datafate.c.
  */
 #ifndef OBJDIFF_PLAN_H
 #define OBJDIFF_PLAN_H
@@ -205,6 +205,12 @@ void plan_refuse(struct plan *plan, const struct objpair *op,
 /* Record a note for the user (a change that has no effect). */
 void plan_note(struct plan *plan, const struct objpair *op,
 	       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A change to init code or data of op, named (refused or left out). */
+void plan_init_change(struct plan *plan, const struct objpair *op,
+		      const char *name);
+/* The fates of op's variables (datafate.c); refusals. */
+void plan_decide_data(struct plan *plan, struct objpair *op);
 
 /* Fates of every unit and variable; refusals.  Returns units carried. */
 size_t plan_decide(struct plan *plan);

@@ -5,10 +5,11 @@
 const int limits[4] = { 10, 20, 30, 41 };	/* a global const table */
 static int level = 4;				/* an initialized static */
 static const char mode[9] = "slow";		/* a static const */
+static int counts[8];				/* zero: only its size changes */
 
 int pick(int i)
 {
-	return limits[i & 3] + level + mode[i & 7];
+	return limits[i & 3] + level + mode[i & 7] + counts[i & 7]++;
 }
 
 void bump(void)

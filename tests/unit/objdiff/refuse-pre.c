@@ -5,10 +5,11 @@
 const int limits[4] = { 10, 20, 30, 40 };	/* a global const table */
 static int level = 3;				/* an initialized static */
 static const char mode[8] = "fast";		/* a static const */
+static int counts[4];				/* zero: only its size changes */
 
 int pick(int i)
 {
-	return limits[i & 3] + level + mode[i & 7];
+	return limits[i & 3] + level + mode[i & 7] + counts[i & 3]++;
 }
 
 void bump(void)
