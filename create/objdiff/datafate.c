@@ -40,6 +40,28 @@ static bool resized(const struct objpair *op, const struct ksym *s)
 	return p && p->size != s->size;
 }
 
+/*
+ * A variable of the running kernel that becomes writable is mapped
+ * read-only there: the new code's writes would fault.  One that becomes
+ * read-only may have been written since boot, while the new code takes it
+ * for its initial value.  Either is refused, saying so.
+ */
+static bool writability_changed(struct plan *plan, const struct objpair *op,
+				const struct ksym *s)
+{
+	const struct ksym *p = pre_counterpart(op, s);
+
+	if (!p || p->sec->writable == s->sec->writable)
+		return false;
+	if (s->sec->writable)
+		plan_refuse(plan, op, "read-only data %s becomes writable (section %s -> %s): the kernel maps its running copy read-only; keep it const, or give the new code a new variable",
+			    s->name, p->sec->name, s->sec->name);
+	else
+		plan_refuse(plan, op, "variable %s becomes read-only (section %s -> %s): its running copy may have been written since boot, and the new code would take it for its initial value; keep it writable",
+			    s->name, p->sec->name, s->sec->name);
+	return true;
+}
+
 void plan_decide_data(struct plan *plan, struct objpair *op)
 {
 	size_t i;
@@ -72,6 +94,10 @@ void plan_decide_data(struct plan *plan, struct objpair *op)
 					  s->name);
 				continue;
 			}
+		}
+		if (c == DATA_RUNTIME && writability_changed(plan, op, s)) {
+			op->data_fate[i] = DFATE_REFUSED;
+			continue;
 		}
 		if (c == DATA_RUNTIME && op->data_diff[i] == DD_CHANGED) {
 			op->data_fate[i] = values_decide(plan, op, s,

@@ -355,6 +355,14 @@ static void compare_data(struct objpair *op)
 			op->data_diff[i] = DD_NEW;
 			continue;
 		}
+		if (p->sec->writable != s->sec->writable) {
+			op->data_diff[i] = DD_CHANGED;
+			vinfo("%s: data %s: becomes %s (section %s -> %s)",
+			      op->name, s->name,
+			      s->sec->writable ? "writable" : "read-only",
+			      p->sec->name, s->sec->name);
+			continue;
+		}
 		res = data_compare(p, s, op->lines);
 		if (res == CMP_LINES && !op->pinned) {
 			vinfo("%s: data %s: %s: to be decided with __LINE__ pinned",

@@ -6,6 +6,8 @@ const int limits[4] = { 10, 20, 30, 40 };	/* a global const table */
 static int level = 3;				/* an initialized static */
 static const char mode[8] = "fast";		/* a static const */
 static int counts[4];				/* zero: only its size changes */
+static const int steps[4] = { 1, 2, 4, 8 };	/* becomes writable */
+static int marks[2] = { 5, 6 };			/* becomes read-only */
 
 int pick(int i)
 {
@@ -15,6 +17,12 @@ int pick(int i)
 void bump(void)
 {
 	level++;
+	marks[level & 1]++;
+}
+
+int step(int i)
+{
+	return steps[i & 3] + marks[i & 1];
 }
 
 int __init setup_thing(int i)
