@@ -10,6 +10,7 @@
 #   KSPLICE_UNAME      the commands to use (default insmod, rmmod, ...)
 #   KSPLICE_LOCK       the lock of applies and undos (default
 #                      /run/ksplice.lock)
+#   KSPLICE_KALLSYMS   the kernel's symbols (default /proc/kallsyms)
 
 KS_SYSFS=${KSPLICE_SYSFS:-/sys}
 KS_UPDATES=$KS_SYSFS/kernel/ksplice
@@ -21,6 +22,7 @@ KS_MODPROBE=${KSPLICE_MODPROBE:-modprobe}
 KS_DMESG=${KSPLICE_DMESG:-dmesg}
 KS_UNAME=${KSPLICE_UNAME:-uname}
 KS_LOCK=${KSPLICE_LOCK:-/run/ksplice.lock}
+KS_KALLSYMS=${KSPLICE_KALLSYMS:-/proc/kallsyms}
 KS_LOCKED=0
 # the archive format this writes and reads: KSPLICE_FORMAT_VERSION of
 # ksplice-core/ksplice-format.h (tests/unit/apply-args.t checks they agree)

@@ -41,6 +41,18 @@
  *                                   the update hands on: after an undo
  *                                   the new-code module stays loaded,
  *                                   so that it stays valid)
+ *     global <object> <name> <target>
+ *                                  (one line per global function or
+ *                                   variable the update adds; target:
+ *                                   vmlinux or the module the object is
+ *                                   linked into.  ksplice-apply refuses
+ *                                   the update when the running kernel
+ *                                   has a global of that name there
+ *                                   already, as /proc/kallsyms says: a
+ *                                   weak definition that the patch
+ *                                   overrides, or a function it moves
+ *                                   from another file, which the
+ *                                   kernel's callers keep calling)
  *     earlier <sha256>             (one line per update this one is made
  *                                   on top of, in order: the sha256 of
  *                                   the patch it was made from; such an

@@ -65,6 +65,7 @@ write_contents()
 		awk '$1 == "export" && NF == 5 { print "export", $2, $3, $4, $5 }' "$changes"
 		awk '$1 == "init-skipped" && NF == 3 { print "init-skipped", $2, $3 }' "$changes"
 		awk '$1 == "keep-module" && NF == 3 { print "keep-module", $2, $3 }' "$changes"
+		awk '$1 == "global" && NF == 4 { print "global", $2, $3, $4 }' "$changes"
 	} >"$file"
 }
 

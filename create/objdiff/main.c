@@ -226,6 +226,19 @@ static bool valid_id(const char *id)
 	return n >= 1 && n <= KSPLICE_ID_MAX && strspn(id, KSPLICE_ID_CHARS) == n;
 }
 
+/*
+ * A global that the update adds: if the running kernel has one of that
+ * name where the object is linked (a weak definition the patch
+ * overrides, a function it moves from another file), the kernel's
+ * callers call that one, so ksplice-apply refuses the update.
+ */
+static void put_global(FILE *changes, const struct objpair *op,
+		       const char *name)
+{
+	fprintf(changes, "global %s %s %s\n", op->name, name,
+		op->target ? op->target : "vmlinux");
+}
+
 static void print_summary(const struct plan *plan, FILE *changes)
 {
 	size_t i, k;
@@ -241,6 +254,8 @@ static void print_summary(const struct plan *plan, FILE *changes)
 				continue;
 			printf("%s: %s %s\n", op->name, u->name, what);
 			fprintf(changes, "%s %s %s\n", what, op->name, u->name);
+			if (u->fate == FATE_NEW && u->sym->bind != SB_LOCAL)
+				put_global(changes, op, u->name);
 			if (unit_keeps_module(u))
 				fprintf(changes, "keep-module %s %s\n", op->name,
 					u->name);
@@ -261,6 +276,8 @@ static void print_summary(const struct plan *plan, FILE *changes)
 			       s->sec->writable ? "variable" : "read-only data",
 			       s->name);
 			fprintf(changes, "data %s %s\n", op->name, s->name);
+			if (s->bind != SB_LOCAL)
+				put_global(changes, op, s->name);
 		}
 		for (k = 0; k < plan->ncopies; k++) {
 			const struct copy *c = &plan->copies[k];

@@ -13,8 +13,11 @@ compile new
 objdiff new
 out=$T/new.out
 [ "$rc" = 0 ] || { show new; fail "exit $rc, expected 0"; }
-[ "$(grep -v '^vanished \|^keep-module ' "$out/changes" | sort | tr '\n' ' ')" = "added test/new.o brand_new added test/new.o helper added test/new.o on_other_event changed test/new.o compute changed test/new.o on_event changed test/new.o setup data test/new.o counter data test/new.o handler data test/new.o names data test/new.o total_calls " ] ||
+[ "$(grep -v '^vanished \|^keep-module \|^global ' "$out/changes" | sort | tr '\n' ' ')" = "added test/new.o brand_new added test/new.o helper added test/new.o on_other_event changed test/new.o compute changed test/new.o on_event changed test/new.o setup data test/new.o counter data test/new.o handler data test/new.o names data test/new.o total_calls " ] ||
 	{ show new; fail "unexpected list of changes"; }
+# the globals it adds, which the running kernel must not have already
+[ "$(grep '^global ' "$out/changes" | sort | tr '\n' ' ')" = "global test/new.o brand_new vmlinux global test/new.o handler vmlinux global test/new.o total_calls vmlinux " ] ||
+	{ show new; fail "unexpected list of new globals"; }
 
 # only the replaced functions are patched
 [ "$(grep -c '\.new_code = ' "$out/new-desc.c")" = 3 ] ||
