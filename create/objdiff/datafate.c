@@ -41,19 +41,31 @@ static bool resized(const struct objpair *op, const struct ksym *s)
 }
 
 /*
- * A variable of the running kernel that becomes writable is mapped
+ * A variable of the running kernel that becomes per-CPU, or stops being
+ * one, is not where the new code would look for it (an offset into each
+ * CPU's area, or one address).  One that becomes writable is mapped
  * read-only there: the new code's writes would fault.  One that becomes
  * read-only may have been written since boot, while the new code takes it
- * for its initial value.  Either is refused, saying so.
+ * for its initial value.  Each is refused, saying so.
  */
-static bool writability_changed(struct plan *plan, const struct objpair *op,
-				const struct ksym *s)
+static bool kind_changed(struct plan *plan, const struct objpair *op,
+			 const struct ksym *s)
 {
 	const struct ksym *p = pre_counterpart(op, s);
+	bool percpu = data_class(s->sec) == DATA_PERCPU;
 
-	if (!p || p->sec->writable == s->sec->writable)
+	if (!p)
 		return false;
-	if (s->sec->writable)
+	if (percpu != (data_class(p->sec) == DATA_PERCPU))
+		plan_refuse(plan, op, "%s %s %s per-CPU (section %s -> %s): the running kernel has %s; give the new code a new variable",
+			    data_what(s), s->name,
+			    percpu ? "becomes" : "is no longer",
+			    p->sec->name, s->sec->name,
+			    percpu ? "one copy of it, not one per CPU" :
+			    "one copy per CPU");
+	else if (p->sec->writable == s->sec->writable)
+		return false;
+	else if (s->sec->writable)
 		plan_refuse(plan, op, "read-only data %s becomes writable (section %s -> %s): the kernel maps its running copy read-only; keep it const, or give the new code a new variable",
 			    s->name, p->sec->name, s->sec->name);
 	else
@@ -95,7 +107,8 @@ void plan_decide_data(struct plan *plan, struct objpair *op)
 				continue;
 			}
 		}
-		if (c == DATA_RUNTIME && writability_changed(plan, op, s)) {
+		if ((c == DATA_RUNTIME || c == DATA_PERCPU) &&
+		    kind_changed(plan, op, s)) {
 			op->data_fate[i] = DFATE_REFUSED;
 			continue;
 		}

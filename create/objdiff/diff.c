@@ -317,6 +317,11 @@ static bool is_variable(const struct ksym *s)
 	}
 }
 
+static bool is_percpu(const struct ksym *s)
+{
+	return data_class(s->sec) == DATA_PERCPU;
+}
+
 static enum cmp data_compare(const struct ksym *p, const struct ksym *s,
 			     const struct linemap *lines)
 {
@@ -355,12 +360,11 @@ static void compare_data(struct objpair *op)
 			op->data_diff[i] = DD_NEW;
 			continue;
 		}
-		if (p->sec->writable != s->sec->writable) {
+		if (p->sec->writable != s->sec->writable ||
+		    is_percpu(p) != is_percpu(s)) {
 			op->data_diff[i] = DD_CHANGED;
-			vinfo("%s: data %s: becomes %s (section %s -> %s)",
-			      op->name, s->name,
-			      s->sec->writable ? "writable" : "read-only",
-			      p->sec->name, s->sec->name);
+			vinfo("%s: data %s: of another kind (section %s -> %s)",
+			      op->name, s->name, p->sec->name, s->sec->name);
 			continue;
 		}
 		res = data_compare(p, s, op->lines);

@@ -3,8 +3,8 @@
 # 6), each naming the object and the function or variable: a global
 # const table that init code reads with a new value, an initialized
 # static with a new value, a static const of a new size, a zeroed static
-# of a new size, a static const that becomes writable and a static that
-# becomes const, a changed __init
+# of a new size, a static const that becomes writable, a static that
+# becomes const and one that becomes per-CPU, a changed __init
 # function, a module parameter, an export of data, a new per-CPU
 # variable whose initial value holds an address.
 # A changed __exit function is noted as having no effect.  Nothing is
@@ -24,6 +24,7 @@ expect "test/refuse.o: read-only data mode (section .rodata.mode) changes its si
 expect "test/refuse.o: variable counts (section .bss.counts) changes its size (16 to 32 bytes): the running copy, which the kernel's code uses, cannot grow or shrink"
 expect "test/refuse.o: read-only data steps becomes writable (section .rodata.steps -> .data.steps): the kernel maps its running copy read-only"
 expect "test/refuse.o: variable marks becomes read-only (section .data.marks -> .rodata.marks): its running copy may have been written since boot"
+expect "test/refuse.o: variable hits becomes per-CPU (section .bss.hits -> .data..percpu): the running kernel has one copy of it, not one per CPU"
 expect "test/refuse.o: __init function setup_thing changed (section .init.text): init code ran at boot"
 expect "test/refuse.o: read-only data __param_verbose (section __param) changed: the kernel reads it only at boot"
 expect "test/refuse.o: EXPORT_SYMBOL level added: it exports data, which an update cannot add to the kernel's exports"

@@ -8,6 +8,7 @@ static const char mode[9] = "slow";		/* a static const */
 static int counts[8];				/* zero: only its size changes */
 static int steps[4] = { 1, 2, 4, 8 };		/* becomes writable */
 static const int marks[2] = { 5, 6 };		/* becomes read-only */
+static int hits __attribute__((section(".data..percpu")));	/* becomes per-CPU */
 
 int pick(int i)
 {
@@ -22,6 +23,14 @@ void bump(void)
 int step(int i)
 {
 	return steps[i & 3]++ + marks[i & 1];
+}
+
+int hit(void)
+{
+	int v;
+
+	asm("incl %%gs:%1; movl %%gs:%1, %0" : "=r"(v) : "m"(hits));
+	return v;
 }
 
 int __init setup_thing(int i)

@@ -8,6 +8,7 @@ static const char mode[8] = "fast";		/* a static const */
 static int counts[4];				/* zero: only its size changes */
 static const int steps[4] = { 1, 2, 4, 8 };	/* becomes writable */
 static int marks[2] = { 5, 6 };			/* becomes read-only */
+static int hits;				/* becomes per-CPU */
 
 int pick(int i)
 {
@@ -23,6 +24,11 @@ void bump(void)
 int step(int i)
 {
 	return steps[i & 3] + marks[i & 1];
+}
+
+int hit(void)
+{
+	return ++hits;
 }
 
 int __init setup_thing(int i)
