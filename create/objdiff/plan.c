@@ -570,6 +570,8 @@ static void resolve_rel(struct plan *plan, struct objpair *op,
 				     t.sym->sec->size - t.sym->value);
 		res->off = t.addend;
 		copy_referenced(plan, res->index, r, ctx, t.sym->name);
+		if (ctx == CTX_DATA || (ctx == CTX_CODE && !r->access))
+			plan_strings_carried(plan, res->index, &t);
 		return;
 	}
 	if (takes_kernel_strings(op, sec, r, ctx) &&

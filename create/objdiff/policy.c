@@ -186,9 +186,13 @@ static bool is_text_constant(const struct ksec *sec, unsigned long start,
 bool data_address_is_transient(const struct ksec *sec, unsigned long start,
 			       unsigned long size)
 {
-	if (sec->merge && sec->strings)
-		return true;
-	return !strcmp(sec->name, "__dyndbg") ||
+	return !strcmp(sec->name, "__dyndbg") || data_is_text(sec, start, size);
+}
+
+bool data_is_text(const struct ksec *sec, unsigned long start,
+		  unsigned long size)
+{
+	return (sec->merge && sec->strings) ||
 	       is_text_constant(sec, start, size);
 }
 

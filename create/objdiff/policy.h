@@ -63,6 +63,13 @@ bool data_address_is_transient(const struct ksec *sec, unsigned long start,
  */
 bool call_keeps_name(const char *callee);
 
+/*
+ * [start, start+size) of sec: text (string literals, a const char array
+ * of text), which names and messages are made of.
+ */
+bool data_is_text(const struct ksec *sec, unsigned long start,
+		  unsigned long size);
+
 enum code_class code_class(const struct ksec *sec);
 enum data_class data_class(const struct ksec *sec);
 

@@ -13,8 +13,9 @@
  * taken from the running kernel instead: that reference of the helper
  * gets a symbol of its own (struct hsym.content) that run-pre matching
  * binds to the address where it found the string, and the new code's
- * references become records of that symbol.  A literal no such function
- * has stays in the module; if the new code also calls a function that
+ * references become records of that symbol.  A const char array of text
+ * that such a function refers to is taken by its name, which matching
+ * binds there.  A literal no such function has stays in the module; if the new code also calls a function that
  * keeps names (policy.c's call_keeps_name()), such a literal handed on
  * keeps the module after an undo.  A literal handed to the kernel through
  * an unchanged function of its own is not caught (see policy.c's
@@ -26,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "correlate.h"
 #include "plan.h"
 #include "policy.h"
 #include "special.h"
@@ -98,6 +100,47 @@ static const struct krel *find_pre_reference(const struct objpair *op,
 	return NULL;
 }
 
+/* A named const char array of text (target.c: plain read-only data). */
+static bool is_named_text(const struct target *t)
+{
+	return t->kind == T_CONTENT && t->sym && t->sym->type == ST_OBJECT &&
+	       t->content && t->len &&
+	       data_is_text(t->sec, t->sym->value, t->sym->size);
+}
+
+/*
+ * The symbol of op's helper, named as t's and with its bytes, that a
+ * relocation of a helper unit which must match refers to: matching binds
+ * it (kallsyms has it there) after checking its bytes.
+ */
+static const struct ksym *find_pre_named(const struct objpair *op,
+					 const struct target *t)
+{
+	const char *name = sym_pre_name(op, t->sym);
+	size_t k, first, n, i;
+	struct target pt;
+
+	for (k = 0; k < op->nhelper; k++) {
+		const struct unit *u = &op->helper_units[k];
+
+		if (u->helper_idx < 0 || !unit_checked(u))
+			continue;
+		n = rels_in(u->sec, u->start, u->start + u->size, &first);
+		for (i = first; i < first + n; i++) {
+			const struct krel *r = &u->sec->rels[i];
+
+			target_resolve(r, true, &pt);
+			if (is_named_text(&pt) && !strcmp(pt.sym->name, name) &&
+			    pt.len == t->len &&
+			    !memcmp(pt.content, t->content, t->len) &&
+			    !in_rewrite(u, r->off - u->start,
+					rel_size(r->type)))
+				return pt.sym;
+		}
+	}
+	return NULL;
+}
+
 /* "string \"...\"": printable, at most 40 characters of the text. */
 static char *string_name(const unsigned char *bytes, size_t len)
 {
@@ -137,6 +180,16 @@ bool plan_strings_resolve(struct plan *plan, struct objpair *op,
 	struct target pt;
 	size_t i;
 
+	if (is_named_text(t)) {
+		const struct ksym *sym = find_pre_named(op, t);
+
+		if (!sym)
+			return false;
+		res->kind = RES_RECORD;
+		res->index = plan_need_symbol(plan, op, sym);
+		res->off = t->addend;
+		return true;
+	}
 	if (!is_string(t))
 		return false;
 	for (i = 0; i < plan->nstrbinds; i++) {
@@ -198,8 +251,13 @@ void plan_strings_carried(struct plan *plan, int idx, const struct target *t)
 {
 	struct copy *c = &plan->copies[idx];
 
-	if (!c->literal && is_string(t))
+	if (c->literal)
+		return;
+	if (is_string(t))
 		c->literal = string_token(t->content, t->len);
+	else if (t->sym && t->sec && t->sym->size &&
+		 data_is_text(t->sec, t->sym->value, t->sym->size))
+		c->literal = t->sym->name;
 }
 
 void plan_strings_finish(struct plan *plan)

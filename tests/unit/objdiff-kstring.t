@@ -4,7 +4,8 @@
 # kernel, through a helper symbol that run-pre matching binds where that
 # function's reference finds the string, so that a kernel structure which
 # keeps the pointer (request_region()'s name) stays valid after an undo.
-# A literal only an unchanged function has, or a new one, is carried; and
+# So is a const char array of text that it has.  A literal only an
+# unchanged function has, or a new one, is carried; and
 # when the new code calls a function that keeps the names it is given
 # (__request_region()), such a literal handed on keeps the module after an
 # undo.
@@ -35,6 +36,13 @@ got=$(grep -o "\.addend = [0-9-]*, \.symbol = $n, " "$out/new-desc.c" |
 [ "$got" = "0 0 7 " ] ||
 	{ cat "$out/new-desc.c"; fail "records of the string at '$got', expected '0 0 7 '"; }
 
+# probe()'s const char array too, by its name
+tag=$(grep -F '{ .name = "tag", .object = "test/kstring.o", .flags = KSPLICE_SYM_LOCAL | KSPLICE_SYM_NEEDED },' \
+	"$out/helper.c" | sed -n 's/.*\/\* \([0-9]*\) \*\/$/\1/p')
+[ -n "$tag" ] || { cat "$out/helper.c"; fail "tag is not a needed symbol of the helper"; }
+[ "$(grep -c "\.addend = 0, \.symbol = $tag, " "$out/new-desc.c")" = 2 ] ||
+	{ cat "$out/new-desc.c"; fail "the new code does not take tag from the kernel"; }
+
 # "only other\n" (an unchanged function's) and "a fresh name" are carried
 [ "$(grep -c 'R_X86_64_32S, __ksplice_d0+' "$out/new-code.S")" = 2 ] ||
 	{ cat "$out/new-code.S"; fail "expected two literals carried by the new code"; }
@@ -49,7 +57,7 @@ SRC=$T compile region
 objdiff region
 out=$T/region.out
 [ "$rc" = 0 ] || { show region; fail "exit $rc, expected 0"; }
-[ "$(grep '^keep-module ' "$out/changes")" = 'keep-module test/region.o "only.other."' ] ||
+[ "$(grep '^keep-module ' "$out/changes" | sort | tr '\n' ' ')" = 'keep-module test/region.o "only.other." keep-module test/region.o fresh_tag ' ] ||
 	{ show region; fail "the first carried literal handed on does not keep the module"; }
 grep -qx 'test/region.o: the update hands on string "only.other.", which it carries, and calls __request_region, which keeps the names it is given: its module stays after an undo' \
 	"$out/stdout" || { show region; fail "the reason is not printed"; }
