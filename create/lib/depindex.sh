@@ -146,10 +146,13 @@ depindex_pre_hashes()
 	[ -f "$pp" ] && [ -f "$sums" ] || return 0
 	[ "$(head -n 1 "$pp")" = "# pp $(depindex_pp_key)" ] || return 0
 	printf '%s\n' "$@" >"$WORK/pp-objs"
+	# their lines of the index (grep -F first: the index is large)
+	printf '%s \n' "$@" | grep -F -f - -- "$idx" |
+		awk 'FILENAME == ARGV[1] { want[$1] = 1; next }
+			($1 in want) { print }' "$WORK/pp-objs" - >"$WORK/pp-idx"
 	# the files the objects read, as they are now
-	awk 'FILENAME == ARGV[1] { want[$1] = 1; next }
-		FNR > 1 && ($1 in want) { for (i = 2; i <= NF; i++) print $i }' \
-		"$WORK/pp-objs" "$idx" | sort -u >"$WORK/pp-files"
+	awk '{ for (i = 2; i <= NF; i++) print $i }' "$WORK/pp-idx" |
+		sort -u >"$WORK/pp-files"
 	awk 'FILENAME == ARGV[1] { want[$1] = 1; next }
 		($2 in want) { print $2 }' "$WORK/pp-files" "$sums" |
 		(cd "$SCRATCH_TREE" && depindex_files0 | xargs -0 -r sha256sum) \
@@ -159,13 +162,13 @@ depindex_pre_hashes()
 		FILENAME == ARGV[2] { same[$2] = ($2 in then) && then[$2] == $1; next }
 		FILENAME == ARGV[3] { want[$1] = 1; next }
 		FILENAME == ARGV[4] { if (FNR > 1 && ($1 in want)) hash[$1] = $2; next }
-		FNR > 1 && ($1 in hash) {
+		($1 in hash) {
 			for (i = 2; i <= NF; i++)
 				if (!same[$i] && !(!($i in then) &&
 				    substr("/" $i, length($i) + 2 - length(pin)) == pin))
 					next
 			print $1, hash[$1]
-		}' "$sums" "$WORK/pp-now" "$WORK/pp-objs" "$pp" "$idx"
+		}' "$sums" "$WORK/pp-now" "$WORK/pp-objs" "$pp" "$WORK/pp-idx"
 }
 
 # depindex_readers HEADER: the objects whose input includes HEADER (a
@@ -174,5 +177,7 @@ depindex_readers()
 {
 	local idx=$SCRATCH_DIR/depindex
 
-	awk -v h="$1" 'NR > 1 { for (i = 2; i <= NF; i++) if ($i == h) { print $1; break } }' "$idx"
+	# grep -F first: the index is large, and few of its lines name HEADER
+	grep -F -- " $1" "$idx" |
+		awk -v h="$1" '$1 != "#" { for (i = 2; i <= NF; i++) if ($i == h) { print $1; break } }'
 }

@@ -101,7 +101,7 @@ declare -A SCREEN_AGREED=()
 screen_header_readers()
 {
 	local obj src only_h kept=0 same=0 kind
-	local -a cand=() pre=() again=() keep=()
+	local -a cand=() pre=() again=() keep=() todo=()
 	local -A direct=()
 
 	for src in "$@"; do
@@ -139,8 +139,10 @@ screen_header_readers()
 	if [ ${#again[@]} -gt 0 ]; then
 		# an index hash that differs: only the pre side itself tells
 		# whether all the object gains is a prototype
-		say "Preprocessing ${#again[@]} of them before the patch, to compare their sources..."
-		screen_preprocess_byindex pre "${again[@]}"
+		mapfile -t todo < <(screen_cache_get "${again[@]}")
+		say "Preprocessing ${#again[@]} of them before the patch, to compare their sources ($((${#again[@]} - ${#todo[@]})) kept from an earlier run)..."
+		[ ${#todo[@]} -eq 0 ] || screen_preprocess_byindex pre "${todo[@]}"
+		screen_cache_put "${todo[@]}"
 		for obj in "${again[@]}"; do
 			unset "SCREEN_PRE[$obj]"
 		done
@@ -156,6 +158,50 @@ screen_header_readers()
 	OBJS=("${keep[@]}")
 	say "$same of them compile the same tokens after the patch; $kept do not, and are compared"
 	rm -rf "$WORK/screen-pre" "$WORK/screen-post"
+}
+
+# The pre sides of readers that the patch changes, kept from earlier runs
+# for a fix made again: SCRATCH_DIR/screen-cache/HASH.i, the reduced
+# source (screen_normalize) whose sha256 is HASH, the index hash of an
+# object's pre side (SCREEN_PRE): found by content, so always the right
+# one.  At most SCREEN_CACHE_MAX of them, the least recently used going.
+SCREEN_CACHE_MAX=64
+
+# screen_cache_get OBJ...: put the kept pre side of each OBJ in
+# WORK/screen-pre/; print those it has none for.
+screen_cache_get()
+{
+	local obj f dir=$SCRATCH_DIR/screen-cache
+
+	for obj in "$@"; do
+		f=$dir/${SCREEN_PRE[$obj]:-none}.i
+		if [ -n "${SCREEN_PRE[$obj]:-}" ] && [ -f "$f" ] &&
+			mkdir -p "$WORK/screen-pre/$(dirname "$obj")" &&
+			cp "$f" "$WORK/screen-pre/${obj%.o}.i" 2>/dev/null; then
+			touch "$f"
+		else
+			printf '%s\n' "$obj"
+		fi
+	done
+}
+
+# screen_cache_put OBJ...: keep the pre side of each OBJ made now whose
+# reduced source has its index hash; then trim the cache.
+screen_cache_put()
+{
+	local obj h dir=$SCRATCH_DIR/screen-cache
+
+	[ $# -gt 0 ] && [ $# -le "$SCREEN_CACHE_MAX" ] || return 0
+	mkdir -p "$dir" || return 0
+	for obj in "$@"; do
+		h=${SCREEN_PRE[$obj]:-}
+		[ -n "$h" ] && [ -f "$WORK/screen-pre/${obj%.o}.i" ] || continue
+		screen_normalize "$WORK/screen-pre/${obj%.o}.i" >"$dir/$h.i.tmp" &&
+			[ "$(sha256sum <"$dir/$h.i.tmp" | cut -d ' ' -f 1)" = "$h" ] &&
+			mv "$dir/$h.i.tmp" "$dir/$h.i" || rm -f "$dir/$h.i.tmp"
+	done
+	ls -t "$dir" | tail -n +$((SCREEN_CACHE_MAX + 1)) |
+		while read -r h; do rm -f "$dir/$h"; done
 }
 
 # screen_drop OBJ: OBJ compiles the same program after the patch; it is
