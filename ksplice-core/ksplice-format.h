@@ -545,6 +545,13 @@ struct ksplice_section {
  * by a struct ksplice_patch are redirected.
  */
 #define KSPLICE_SECT_REPLACED	0x1
+/*
+ * The function is weak in its object: where another object defines it,
+ * the link keeps that one, the kernel never runs this one, and a change
+ * to it has no effect.  A replaced weak function that nothing matches is
+ * refused saying so.
+ */
+#define KSPLICE_SECT_WEAK	0x2
 
 struct ksplice_helper {
 	unsigned int format;		/* KSPLICE_FORMAT_VERSION */

@@ -344,6 +344,10 @@ static void ksplice_no_match(struct ksplice_matcher *m,
 		ksplice_set_cause(update, KSPLICE_NO_MATCH,
 				  "%s (%s): %u candidates match",
 				  sec->name, sec->object, nr_matched);
+	else if (sec->flags & KSPLICE_SECT_WEAK)
+		ksplice_set_cause(update, KSPLICE_NO_MATCH,
+				  "%s (%s): no match; it is weak: where another object's %s overrides it, the kernel runs that one and this change has no effect (%u other candidates)",
+				  sec->name, sec->object, sec->name, nr);
 	else if (!nr)
 		ksplice_set_cause(update, KSPLICE_NO_MATCH,
 				  "%s (%s): no match; not in kallsyms",

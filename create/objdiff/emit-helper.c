@@ -273,8 +273,9 @@ static void emit_section_entry(FILE *f, const struct plan *plan,
 		fprintf(f, "\t\t.rewrites = rewrites_%d,\n\t\t.nr_rewrites = %zu,\n",
 			u->helper_idx, nrw);
 	fprintf(f, "\t\t.symbol = %u,\n", plan_helper_symbol(plan, op, u->sym));
-	fprintf(f, "\t\t.flags = %s,\n\t},\n",
-		unit_checked(u) ? "KSPLICE_SECT_REPLACED" : "0");
+	fprintf(f, "\t\t.flags = %s%s,\n\t},\n",
+		unit_checked(u) ? "KSPLICE_SECT_REPLACED" : "0",
+		u->sym->bind == SB_WEAK ? " | KSPLICE_SECT_WEAK" : "");
 }
 
 static void emit_symbols(const struct plan *plan, FILE *f)

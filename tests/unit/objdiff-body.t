@@ -1,6 +1,7 @@
 #!/bin/bash
 # ksplice-objdiff: a changed function body is found, and only that one;
-# an identical pair gives exit 5 and writes nothing.
+# an identical pair gives exit 5 and writes nothing.  A weak function is
+# flagged so in the helper.
 . "$(dirname "$0")/objdiff/lib.sh"
 
 compile body
@@ -16,6 +17,20 @@ grep -A12 '.name = "change"' "$T/body.out/helper.c" |
 	grep -q 'KSPLICE_SECT_REPLACED' || fail "change not flagged REPLACED"
 grep -A12 '.name = "keep"' "$T/body.out/helper.c" |
 	grep -q '.flags = 0' || fail "keep flagged"
+grep -A12 '.name = "change"' "$T/body.out/helper.c" |
+	grep -q 'KSPLICE_SECT_WEAK' && fail "change flagged WEAK"
+
+# a weak function: flagged so (another object may override it)
+for side in pre post; do
+	sed 's/^int change(/__attribute__((weak)) int change(/' \
+		"$SRC/body-$side.c" >"$T/weak-$side.c"
+done
+SRC=$T compile weak
+objdiff weak
+[ "$rc" = 0 ] || { show weak; fail "weak: exit $rc, expected 0"; }
+grep -A12 '.name = "change"' "$T/weak.out/helper.c" |
+	grep -q '.flags = KSPLICE_SECT_REPLACED | KSPLICE_SECT_WEAK,' ||
+	{ cat "$T/weak.out/helper.c"; fail "the weak change is not flagged WEAK"; }
 # exported callee: an ordinary relocation; the patch points at the new code
 grep -q 'R_X86_64_PLT32, kstrtoint-4' "$T/body.out/new-code.S" ||
 	fail "no relocation to kstrtoint in new-code.S"
