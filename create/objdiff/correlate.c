@@ -7,8 +7,10 @@
  * up (same count and types, or a common head or tail at the same
  * offsets) and that refers to pre's base.N where post refers to base.M
  * votes for the pair (N, M).  A pair is taken when each side is the
- * other's unique best.  The statics left over are paired in the order of
- * their numbers, per base name, when both versions have as many.
+ * other's unique best.  Of the statics left over, two that the same
+ * functions use (by name), and no other of their base name, are paired;
+ * the rest in the order of their numbers, per base name, when both
+ * versions have as many.
  *
  * A read-only static without relocations is its bytes ("__func__.3" is
  * the name of the function it is in): two such are paired only when
@@ -268,6 +270,11 @@ static int cmp_numsym(const void *x, const void *y)
 	return a->num < b->num ? -1 : a->num > b->num;
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
 /* The numbered statics of obj without a twin, sorted by group, number. */
 static struct numsym *unpaired(const struct kobj *obj, size_t *count)
 {
@@ -332,6 +339,93 @@ static void pair_by_order(struct objpair *op)
 	free(b);
 }
 
+/*
+ * The names of the units of units[0..n) that refer to sym, sorted and
+ * joined by spaces ("" for none): a function-local static is used by
+ * its function and by those its function is inlined into.
+ */
+static char *users_of(const struct unit *units, size_t n,
+		      const struct ksym *sym)
+{
+	char *list = xstrdup(""), *more;
+	const char **names = NULL;
+	size_t cap = 0, nn = 0, i, k, first, nr;
+	struct target t;
+
+	for (i = 0; i < n; i++) {
+		const struct unit *u = &units[i];
+
+		nr = rels_in(u->sec, u->start, u->start + u->size, &first);
+		for (k = first; k < first + nr; k++) {
+			target_resolve(&u->sec->rels[k], true, &t);
+			if (t.sym == sym)
+				break;
+		}
+		if (k == first + nr)
+			continue;
+		grow(&names, &cap, nn + 1, sizeof(*names));
+		names[nn++] = u->name;
+	}
+	qsort(names, nn, sizeof(*names), cmp_str);
+	for (i = 0; i < nn; i++) {
+		more = xasprintf("%s%s ", list, names[i]);
+		free(list);
+		list = more;
+	}
+	free(names);
+	return list;
+}
+
+/*
+ * Statics left over that the same functions use on both sides (by name),
+ * and no other static of their group does: the same variable, though the
+ * code around it moved too much for pair_by_evidence (a function that
+ * gained a call) and the numbering changed (another function gained a
+ * static of the same name).  Taking it for new data would start the new
+ * code on a fresh copy and drop the running kernel's state.
+ */
+static void pair_by_users(struct objpair *op)
+{
+	size_t na, nb, i, j, k;
+	struct numsym *a = unpaired(op->pre, &na);
+	struct numsym *b = unpaired(op->post, &nb);
+	char **ua = xcalloc(na + 1, sizeof(*ua)), **ub = xcalloc(nb + 1, sizeof(*ub));
+
+	for (i = 0; i < na; i++)
+		ua[i] = users_of(op->pre_units, op->npre, a[i].sym);
+	for (j = 0; j < nb; j++)
+		ub[j] = users_of(op->post_units, op->npost, b[j].sym);
+	for (i = 0; i < na; i++) {
+		size_t found = nb, hits = 0;
+
+		if (!*ua[i])
+			continue;
+		for (j = 0; j < nb; j++)
+			if (!cmp_group(&a[i], &b[j]) && !strcmp(ua[i], ub[j])) {
+				found = j;
+				hits++;
+			}
+		if (hits != 1)
+			continue;
+		for (k = 0; k < na; k++)
+			if (k != i && !cmp_group(&a[k], &b[found]) &&
+			    !strcmp(ua[k], ub[found]))
+				hits++;
+		if (hits != 1 || b[found].sym->twin ||
+		    bytes_differ(a[i].sym, b[found].sym))
+			continue;
+		set_twins(op, a[i].sym, b[found].sym, "used by the same functions");
+	}
+	for (i = 0; i < na; i++)
+		free(ua[i]);
+	for (j = 0; j < nb; j++)
+		free(ub[j]);
+	free(ua);
+	free(ub);
+	free(a);
+	free(b);
+}
+
 /* Read-only statics left over, paired with one of the same bytes. */
 static void pair_by_content(struct objpair *op)
 {
@@ -370,6 +464,7 @@ static void report_new(const struct objpair *op)
 void correlate_statics(struct objpair *op)
 {
 	pair_by_evidence(op);
+	pair_by_users(op);
 	pair_by_content(op);
 	pair_by_order(op);
 	report_new(op);

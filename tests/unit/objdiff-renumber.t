@@ -4,7 +4,9 @@
 # their pre versions, so only the patched function is reported changed,
 # and the new code's records name the pre symbols (the running kernel's
 # names).  A new writable static is carried, zeroed; a read-only one whose
-# bytes differ is new data, never the old one with a new value.
+# bytes differ is new data, never the old one with a new value.  Where the
+# code moved too much to tell by use, the functions that use a static
+# pair it.
 . "$(dirname "$0")/objdiff/lib.sh"
 
 # static_of OBJ FUNC BASE: the BASE.N static that FUNC of OBJ refers to
@@ -93,4 +95,17 @@ grep -qx "data test/renumber4.o table\.[0-9]*" "$out/changes" ||
 	{ show renumber4; fail "the new table is not new data"; }
 grep -q "bytes differ, not paired" "$out/stdout" ||
 	{ show renumber4; fail "-v does not say why the tables are not paired"; }
+
+# 5. a new function with a static of the same name, inlined into the one
+# that had it: the pre counter is post's "count.0" or "count.1", told by
+# the functions that use it; only bar's is new (else foo's state would
+# start again from zero)
+compile_as renumber5 renumber-users-pre renumber-users-post
+objdiff renumber5
+out=$T/renumber5.out
+[ "$rc" = 0 ] || { show renumber5; fail "users: exit $rc, expected 0"; }
+bars=$(objdump -r -j .text.bar "$T/renumber5-post.o" | grep -o '\.bss\.count\.[0-9]*' |
+	sed 's/^\.bss\.//' | sort -u)
+[ "$(grep '^data ' "$out/changes")" = "data test/renumber5.o $bars" ] ||
+	{ show renumber5; fail "expected only bar's $bars as new data"; }
 exit 0

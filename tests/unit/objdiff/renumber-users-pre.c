@@ -1,0 +1,5 @@
+int foo(void)
+{
+	static int count;
+	return ++count;
+}
