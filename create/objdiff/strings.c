@@ -63,18 +63,22 @@ static bool ends_with(const unsigned char *p, size_t plen,
 }
 
 /*
- * A relocation of a helper unit of op that must match, to a string that
- * matching checks whole and that ends with these bytes (the linker
- * merges a string that ends another into it).
+ * Does r, a relocation of a helper unit, resolved as t, refer to what
+ * want describes?
  */
-static const struct krel *find_pre_reference(const struct objpair *op,
-					     const unsigned char *bytes,
-					     size_t len, struct target *pt)
+typedef bool (*ref_test)(const struct krel *r, const struct target *t,
+			 const void *want);
+
+/*
+ * The first relocation of a helper unit of op that must match (so that
+ * matching checks it), outside the unit's rewrite windows, that test
+ * accepts; *t is its target.
+ */
+static const struct krel *find_checked_ref(const struct objpair *op,
+					   ref_test test, const void *want,
+					   struct target *t)
 {
-	const unsigned char *check;
-	size_t k, first, n, i, clen;
-	struct target t;
-	long off;
+	size_t k, first, n, i;
 
 	for (k = 0; k < op->nhelper; k++) {
 		const struct unit *u = &op->helper_units[k];
@@ -85,19 +89,30 @@ static const struct krel *find_pre_reference(const struct objpair *op,
 		for (i = first; i < first + n; i++) {
 			const struct krel *r = &u->sec->rels[i];
 
-			target_resolve(r, true, &t);
-			if (!is_string(&t) ||
-			    !ends_with(t.content, t.len, bytes, len) ||
-			    in_rewrite(u, r->off - u->start,
-				       rel_size(r->type)) ||
-			    !target_check_bytes(r, &t, &check, &clen, &off) ||
-			    clen != t.len)
-				continue;
-			*pt = t;
-			return r;
+			target_resolve(r, true, t);
+			if (!in_rewrite(u, r->off - u->start, rel_size(r->type)) &&
+			    test(r, t, want))
+				return r;
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A string that matching checks whole and that ends with the bytes of
+ * want, a string target (the linker merges a string that ends another
+ * into it).
+ */
+static bool ends_want(const struct krel *r, const struct target *t,
+		      const void *want)
+{
+	const struct target *w = want;
+	const unsigned char *check;
+	size_t clen;
+	long off;
+
+	return is_string(t) && ends_with(t->content, t->len, w->content, w->len) &&
+	       target_check_bytes(r, t, &check, &clen, &off) && clen == t->len;
 }
 
 /* A named const char array of text (target.c: plain read-only data). */
@@ -108,37 +123,20 @@ static bool is_named_text(const struct target *t)
 	       data_is_text(t->sec, t->sym->value, t->sym->size);
 }
 
-/*
- * The symbol of op's helper, named as t's and with its bytes, that a
- * relocation of a helper unit which must match refers to: matching binds
- * it (kallsyms has it there) after checking its bytes.
- */
-static const struct ksym *find_pre_named(const struct objpair *op,
-					 const struct target *t)
+struct named_want {
+	const char *name;		/* pre's name of the array */
+	const struct target *t;
+};
+
+/* The array of text called want->name, with want->t's bytes. */
+static bool same_named(const struct krel *r, const struct target *t,
+		       const void *want)
 {
-	const char *name = sym_pre_name(op, t->sym);
-	size_t k, first, n, i;
-	struct target pt;
+	const struct named_want *w = want;
 
-	for (k = 0; k < op->nhelper; k++) {
-		const struct unit *u = &op->helper_units[k];
-
-		if (u->helper_idx < 0 || !unit_checked(u))
-			continue;
-		n = rels_in(u->sec, u->start, u->start + u->size, &first);
-		for (i = first; i < first + n; i++) {
-			const struct krel *r = &u->sec->rels[i];
-
-			target_resolve(r, true, &pt);
-			if (is_named_text(&pt) && !strcmp(pt.sym->name, name) &&
-			    pt.len == t->len &&
-			    !memcmp(pt.content, t->content, t->len) &&
-			    !in_rewrite(u, r->off - u->start,
-					rel_size(r->type)))
-				return pt.sym;
-		}
-	}
-	return NULL;
+	(void)r;
+	return is_named_text(t) && !strcmp(t->sym->name, w->name) &&
+	       t->len == w->t->len && !memcmp(t->content, w->t->content, t->len);
 }
 
 /* "string \"...\"": printable, at most 40 characters of the text. */
@@ -181,12 +179,13 @@ bool plan_strings_resolve(struct plan *plan, struct objpair *op,
 	size_t i;
 
 	if (is_named_text(t)) {
-		const struct ksym *sym = find_pre_named(op, t);
+		/* matching binds it (kallsyms has it) after checking its bytes */
+		struct named_want want = { sym_pre_name(op, t->sym), t };
 
-		if (!sym)
+		if (!find_checked_ref(op, same_named, &want, &pt))
 			return false;
 		res->kind = RES_RECORD;
-		res->index = plan_need_symbol(plan, op, sym);
+		res->index = plan_need_symbol(plan, op, pt.sym);
 		res->off = t->addend;
 		return true;
 	}
@@ -197,7 +196,7 @@ bool plan_strings_resolve(struct plan *plan, struct objpair *op,
 		if (b->op == op && ends_with(b->bytes, b->len, t->content, t->len))
 			goto found;
 	}
-	rel = find_pre_reference(op, t->content, t->len, &pt);
+	rel = find_checked_ref(op, ends_want, t, &pt);
 	if (!rel)
 		return false;
 	grow(&plan->strbinds, &plan->cap_strbinds, plan->nstrbinds + 1,
