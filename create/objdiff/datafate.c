@@ -54,7 +54,7 @@ static bool kind_changed(struct plan *plan, const struct objpair *op,
 	const struct ksym *p = pre_counterpart(op, s);
 	bool percpu = data_class(s->sec) == DATA_PERCPU;
 
-	if (!p)
+	if (!p || !data_kind_differs(p, s))
 		return false;
 	if (percpu != (data_class(p->sec) == DATA_PERCPU))
 		plan_refuse(plan, op, "%s %s %s per-CPU (section %s -> %s): the running kernel has %s; give the new code a new variable",
@@ -63,8 +63,6 @@ static bool kind_changed(struct plan *plan, const struct objpair *op,
 			    p->sec->name, s->sec->name,
 			    percpu ? "one copy of it, not one per CPU" :
 			    "one copy per CPU");
-	else if (p->sec->writable == s->sec->writable)
-		return false;
 	else if (s->sec->writable)
 		plan_refuse(plan, op, "read-only data %s becomes writable (section %s -> %s): the kernel maps its running copy read-only; keep it const, or give the new code a new variable",
 			    s->name, p->sec->name, s->sec->name);

@@ -322,6 +322,12 @@ static bool is_percpu(const struct ksym *s)
 	return data_class(s->sec) == DATA_PERCPU;
 }
 
+bool data_kind_differs(const struct ksym *p, const struct ksym *s)
+{
+	return p->sec->writable != s->sec->writable ||
+	       is_percpu(p) != is_percpu(s);
+}
+
 static enum cmp data_compare(const struct ksym *p, const struct ksym *s,
 			     const struct linemap *lines)
 {
@@ -360,8 +366,7 @@ static void compare_data(struct objpair *op)
 			op->data_diff[i] = DD_NEW;
 			continue;
 		}
-		if (p->sec->writable != s->sec->writable ||
-		    is_percpu(p) != is_percpu(s)) {
+		if (data_kind_differs(p, s)) {
 			op->data_diff[i] = DD_CHANGED;
 			vinfo("%s: data %s: of another kind (section %s -> %s)",
 			      op->name, s->name, p->sec->name, s->sec->name);

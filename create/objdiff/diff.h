@@ -37,6 +37,11 @@ enum cmp range_compare(const struct ksec *sa, unsigned long a0,
 
 /* The data of pre that post data s is the new version of, or NULL. */
 struct ksym *pre_counterpart(const struct objpair *op, const struct ksym *s);
+/*
+ * p and s, a variable and its pre counterpart, are of another kind: one is
+ * writable and the other read-only, or one per-CPU and the other not.
+ */
+bool data_kind_differs(const struct ksym *p, const struct ksym *s);
 
 /*
  * How obj exports name: 0 not, 1 EXPORT_SYMBOL, 2 EXPORT_SYMBOL_GPL (its

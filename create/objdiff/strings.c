@@ -139,19 +139,31 @@ static bool same_named(const struct krel *r, const struct target *t,
 	       t->len == w->t->len && !memcmp(t->content, w->t->content, t->len);
 }
 
-/* "string \"...\"": printable, at most 40 characters of the text. */
+/*
+ * The text of a string literal for a name or a word of the contents: at
+ * most 40 characters, those outside the printable ones (and with word,
+ * blanks and quotes) as dots, and "..." if there is more.
+ */
+static void string_text(char out[48], const unsigned char *bytes, size_t len,
+			bool word)
+{
+	size_t i, n = 0;
+	unsigned char c;
+
+	for (i = 0; i + 1 < len && n < 40; i++) {
+		c = bytes[i];
+		out[n++] = c >= 0x20 && c < 0x7f &&
+			   !(word && (c == ' ' || c == '"')) ? c : '.';
+	}
+	strcpy(out + n, i + 1 < len ? "..." : "");
+}
+
+/* "string \"...\"", for messages. */
 static char *string_name(const unsigned char *bytes, size_t len)
 {
 	char text[48];
-	size_t i, n = 0;
 
-	for (i = 0; i + 1 < len && n < 40; i++)
-		text[n++] = bytes[i] >= 0x20 && bytes[i] < 0x7f ? bytes[i] : '.';
-	if (i + 1 < len) {
-		memcpy(text + n, "...", 3);
-		n += 3;
-	}
-	text[n] = 0;
+	string_text(text, bytes, len, false);
 	return xasprintf("string \"%s\"", text);
 }
 
@@ -233,17 +245,13 @@ void plan_strings_call(struct plan *plan, const char *callee)
 		plan->name_keeper = callee;
 }
 
-/* "text": one word, blanks and other bytes as dots, at most 40 of them. */
+/* "text": one word of the contents (keep-module lines). */
 static char *string_token(const unsigned char *bytes, size_t len)
 {
 	char text[48];
-	size_t i, n = 0;
 
-	for (i = 0; i + 1 < len && n < 40; i++)
-		text[n++] = bytes[i] > 0x20 && bytes[i] < 0x7f &&
-			    bytes[i] != '"' ? bytes[i] : '.';
-	text[n] = 0;
-	return xasprintf("\"%s%s\"", text, i + 1 < len ? "..." : "");
+	string_text(text, bytes, len, true);
+	return xasprintf("\"%s\"", text);
 }
 
 void plan_strings_carried(struct plan *plan, int idx, const struct target *t)
